@@ -1,0 +1,63 @@
+"""Applying the Alembic migrations shipped inside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None]:
+    """Bring the schema to head. Returns (revision before, pre-migration backup or None).
+
+    An existing database is backed up before any migration; one written by a newer Upright, or
+    a database that isn't Upright's at all, is refused untouched.
+    """
+    from studio.backups import latest_backup, make_backup
+    from studio.db import DatabaseProblem, DatabaseTooNew
+
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        tables = set(inspect(connection).get_table_names())
+    if current == head:
+        return current, None
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise DatabaseTooNew(
+            "This studio database was written by a newer version of Upright "
+            f"(schema {current}). Install the newer Upright to open it; nothing has been changed.",
+            path=path,
+            latest_backup=latest_backup(path) if path else None,
+        )
+    if current is None and tables:
+        raise DatabaseProblem(
+            "This database already holds tables that are not Upright's; Upright will not change it. "
+            "Choose another file.",
+            path=path,
+        )
+    backup = make_backup(path, reason=f"before-upgrade-{head}") if (current and path) else None
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    return current, backup

@@ -1,0 +1,104 @@
+"""Trainers and front-desk staff (sign-in comes later; these are the people and their roles)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studio.fields import Field
+from studio.models import StaffMember
+from studio.services import records
+
+ROLES = (("owner", "Owner"), ("trainer", "Trainer"), ("front_desk", "Front desk"))
+
+FIELDS = (
+    Field("first_name", "First name", "name", required=True, max_length=100),
+    Field("last_name", "Last name", "name", required=True, max_length=100),
+    Field("role", "Role", "choice", required=True, choices=ROLES),
+    Field("credentials", "Credentials", "text", hint="e.g. NSCA-CSCS, ACE-CPT"),
+    Field("phone", "Phone", "phone", max_length=40),
+    Field("email", "Email", "email", max_length=254),
+)
+
+
+@dataclass(frozen=True)
+class StaffDetails:
+    first_name: str
+    last_name: str
+    role: str
+    credentials: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    id: int
+    version: int
+    details: StaffDetails
+    archived: bool
+    updated_at: datetime
+
+    @property
+    def name(self) -> str:
+        return f"{self.details.first_name} {self.details.last_name}"
+
+    @property
+    def role_label(self) -> str:
+        return dict(ROLES)[self.details.role]
+
+
+def parse(raw: Mapping[str, Any], today: date | None = None) -> StaffDetails:
+    return records.parse_details(StaffDetails, FIELDS, raw, today)
+
+
+def _record(obj: StaffMember) -> StaffRecord:
+    return StaffRecord(
+        obj.id, obj.version, records.details_of(StaffDetails, obj), obj.archived_at is not None, obj.updated_at
+    )
+
+
+def create(session: Session, details: StaffDetails) -> StaffRecord:
+    obj = StaffMember()
+    records.apply_details(obj, details)
+    session.add(obj)
+    session.flush()
+    return _record(obj)
+
+
+def update(session: Session, staff_id: int, expected_version: int | None, details: StaffDetails) -> StaffRecord:
+    obj = records.load_for_edit(session, StaffMember, staff_id, expected_version, "staff member")
+    records.apply_details(obj, details)
+    session.flush()
+    return _record(obj)
+
+
+def set_archived(session: Session, staff_id: int, expected_version: int | None, archived: bool) -> StaffRecord:
+    obj = records.load_for_edit(session, StaffMember, staff_id, expected_version, "staff member")
+    records.set_archived(obj, archived)
+    session.flush()
+    return _record(obj)
+
+
+def get(session: Session, staff_id: int) -> StaffRecord:
+    return _record(records.load_for_edit(session, StaffMember, staff_id, None, "staff member"))
+
+
+TRAINING_ROLES = ("owner", "trainer")
+
+
+def list_staff(
+    session: Session, *, roles: tuple[str, ...] | None = None, include_archived: bool = False
+) -> list[StaffRecord]:
+    """Staff in name order; `roles=TRAINING_ROLES` gives the people a client can be assigned to."""
+    query = select(StaffMember).order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+    if roles:
+        query = query.where(StaffMember.role.in_(roles))
+    if not include_archived:
+        query = query.where(StaffMember.archived_at.is_(None))
+    return [_record(obj) for obj in session.scalars(query)]
