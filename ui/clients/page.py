@@ -1,0 +1,218 @@
+"""The front desk's main page: find a client on the left, work with them in tabs on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import options
+from ui.clients.client_tab import ClientTab
+from ui.clients.list_model import ClientListModel
+from ui.widgets.leaving import leave_then
+
+SEARCH_DELAY_MS = 150
+
+# The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here.
+CLIENT_TABS = [ClientTab]
+
+
+class ClientsPage(QWidget):
+    status = Signal(str)
+
+    def __init__(self, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.current_id: int | None = None
+
+        # Left: search and list.
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("clientSearch")
+        self.search_box.setPlaceholderText("Search name, phone, email or date of birth  (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.show_archived = QCheckBox("Show archived")
+        self.show_archived.setChecked(options.get("clients/show_archived"))
+        self.new_button = QPushButton("New client")
+        self.new_button.setToolTip("Register a new client (Ctrl+N)")
+        self.model = ClientListModel(runner, self)
+        self.table = QTableView()
+        self.table.setObjectName("clientList")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 220)
+        header.resizeSection(1, 100)
+        header.resizeSection(2, 130)
+        header.resizeSection(3, 190)
+        self.list_status = QLabel()
+        self.list_status.setObjectName("listStatus")
+        self.list_status.setWordWrap(True)
+        self.list_status.setStyleSheet("color: #555;")
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.new_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.show_archived)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.list_status)
+
+        # Right: an explanation until a client is chosen, then the workspace tabs.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("clientTabs")
+        self.workspace = [tab_class(runner) for tab_class in CLIENT_TABS]
+        for tab in self.workspace:
+            self.tabs.addTab(tab, tab.tab_title)
+        self.client_tab: ClientTab = self.workspace[0]
+        empty = QLabel(
+            "<h3>No client selected</h3>"
+            "<p>Pick a client from the list, or search by name, phone, email or date of birth.</p>"
+            "<p>To register someone new, press <b>Ctrl+N</b> or <b>New client</b>.</p>"
+        )
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        empty.setStyleSheet("color: #444;")
+        self.right = QStackedWidget()
+        self.right.addWidget(empty)
+        self.right.addWidget(self.tabs)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([470, 810])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self.search_box.returnPressed.connect(self.run_search)
+        self.show_archived.toggled.connect(self._archived_toggled)
+        self.new_button.clicked.connect(self.new_client)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.model.loaded.connect(self._list_loaded)
+        self.client_tab.saved.connect(self._client_saved)
+        self.client_tab.archived_changed.connect(self._client_saved)
+
+    # --- list -------------------------------------------------------------------------------
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        self.model.search(self.search_box.text(), self.show_archived.isChecked())
+
+    def _archived_toggled(self, checked: bool) -> None:
+        options.put("clients/show_archived", checked)
+        self.run_search()
+
+    def _list_loaded(self) -> None:
+        count = self.model.rowCount()
+        text = self.search_box.text().strip()
+        if count == 0:
+            self.list_status.setText(
+                f"No clients match “{text}”. Try part of the name, the phone number's last digits, or the email."
+                if text
+                else "No clients yet. Press New client (Ctrl+N) to register the first one."
+            )
+        else:
+            more = " — scroll for more" if self.model.has_more() else ""
+            noun = "client" if count == 1 else "clients"
+            self.list_status.setText(f"{count}{'+' if self.model.has_more() else ''} {noun}{more}")
+        self._select_current()
+
+    def _select_current(self) -> None:
+        if self.current_id is None:
+            return
+        row = self.model.row_of(self.current_id)
+        if row >= 0:
+            selection = self.table.selectionModel()
+            selection.blockSignals(True)
+            selection.setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            selection.blockSignals(False)
+
+    def _row_chosen(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        client_id = self.model.data(current, Qt.ItemDataRole.UserRole)
+        if client_id == self.current_id:
+            return
+        self.leave_then(lambda: self.open_client(client_id), on_cancel=self._select_current)
+
+    # --- workspace --------------------------------------------------------------------------
+
+    def open_client(self, client_id: int) -> None:
+        self.current_id = client_id
+        self.right.setCurrentWidget(self.tabs)
+        for tab in self.workspace:
+            tab.show_client(client_id)
+
+    def new_client(self) -> None:
+        def start() -> None:
+            self.current_id = None
+            self.table.clearSelection()
+            self.right.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentWidget(self.client_tab)
+            for tab in self.workspace:
+                tab.start_new()
+
+        self.leave_then(start)
+
+    def leave_then(self, proceed, on_cancel=None) -> None:
+        """Run `proceed` once no workspace tab holds unsaved edits (asking first)."""
+        leave_then(self, self.workspace, proceed, on_cancel, focus=self.tabs.setCurrentWidget)
+
+    def save_current(self) -> None:
+        if self.right.currentWidget() is self.tabs:
+            tab = self.tabs.currentWidget()
+            tab.save()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _client_saved(self, record) -> None:
+        self.current_id = record.id
+        self.status.emit(f"Saved {record.name}")
+        self.model.refresh()
+
+    # --- window state -----------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        if state := options.get("clients/splitter"):
+            self.splitter.restoreState(state)
+        if state := options.get("clients/header"):
+            self.table.horizontalHeader().restoreState(state)
+
+    def save_state(self) -> None:
+        options.put("clients/splitter", self.splitter.saveState())
+        options.put("clients/header", self.table.horizontalHeader().saveState())

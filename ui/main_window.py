@@ -1,0 +1,330 @@
+"""The main window.
+
+It paints first and loads the database afterwards: SQLAlchemy, Alembic and the pages are
+imported only once the window is on screen, so the desk sees Upright at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QToolBar
+
+from ui import messages, options
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, runner, parent=None):
+        super().__init__(parent)
+        self.runner = runner
+        runner.on_unhandled_error = self.show_error
+        self.database = None
+        self.clients_page = None
+        self.clinicians_page = None
+        self._closing = False
+        self.setWindowTitle("Upright")
+        self.resize(1280, 800)
+        self.pages = QStackedWidget()
+        self.waiting = QLabel("Opening the studio database…")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setStyleSheet("color: #555; font-size: 13pt;")
+        self.pages.addWidget(self.waiting)
+        self.setCentralWidget(self.pages)
+        self.studio_label = QLabel()
+        self.statusBar().addPermanentWidget(self.studio_label)
+        self._build_actions()
+        self._set_ready(False)
+
+    # --- actions and menus ------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        Key = QKeySequence.StandardKey
+        self.new_client_action = self._action("&New client", self.new_client, Key.New, "Register a new client")
+        self.save_action = self._action("&Save", self.save_current, Key.Save, "Save the form you are editing")
+        self.find_action = self._action("&Find…", self.focus_search, Key.Find, "Search the current list")
+        self.import_clients_action = self._action("Import clients from CSV…", lambda: self.import_csv("clients"))
+        self.export_clients_action = self._action("Export clients to CSV…", lambda: self.export_csv("clients"))
+        self.import_clinicians_action = self._action("Import clinicians from CSV…", lambda: self.import_csv("clinicians"))
+        self.export_clinicians_action = self._action("Export clinicians to CSV…", lambda: self.export_csv("clinicians"))
+        self.backup_action = self._action("&Back up now", self.backup_now, None, "Write a checked copy of the studio database")
+        quit_action = self._action("&Quit", self.close, Key.Quit)
+        self.clients_view = self._action("&Clients", lambda: self.show_page("clients"), "Ctrl+1")
+        self.clinicians_view = self._action("Clinician &network", lambda: self.show_page("clinicians"), "Ctrl+2")
+        group = QActionGroup(self)
+        for action in (self.clients_view, self.clinicians_view):
+            action.setCheckable(True)
+            group.addAction(action)
+        self.profile_action = self._action("Studio &profile…", self.edit_profile, None, "Letterhead, units and paper size")
+        self.staff_action = self._action("&Staff…", self.edit_staff, None, "Trainers and front-desk staff")
+        about = self._action("&About Upright", self.about)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for item in (self.new_client_action, None, self.import_clients_action, self.export_clients_action,
+                     self.import_clinicians_action, self.export_clinicians_action, None, self.backup_action, None, quit_action):
+            file_menu.addSeparator() if item is None else file_menu.addAction(item)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.save_action)
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.clients_view)
+        view_menu.addAction(self.clinicians_view)
+        studio_menu = bar.addMenu("&Studio")
+        studio_menu.addAction(self.profile_action)
+        studio_menu.addAction(self.staff_action)
+        bar.addMenu("&Help").addAction(about)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.clients_view)
+        toolbar.addAction(self.clinicians_view)
+        toolbar.addSeparator()
+        toolbar.addAction(self.new_client_action)
+        self.addToolBar(toolbar)
+        self.data_actions = [
+            self.new_client_action, self.save_action, self.find_action, self.import_clients_action,
+            self.export_clients_action, self.import_clinicians_action, self.export_clinicians_action,
+            self.backup_action, self.clients_view, self.clinicians_view, self.profile_action, self.staff_action,
+        ]
+
+    def _set_ready(self, ready: bool) -> None:
+        for action in self.data_actions:
+            action.setEnabled(ready)
+
+    # --- database ---------------------------------------------------------------------------
+
+    def open_database(self, path_or_url: str | None, *, create: bool = False) -> None:
+        """Open (and migrate) on the worker; attach on success, explain and offer help on failure."""
+        from studio.db import open_database
+
+        self.waiting.setText("Opening the studio database…")
+        self.runner.run(
+            lambda: open_database(path_or_url, create=create),
+            self.attach_database,
+            lambda error: self.database_failed(error, path_or_url),
+            with_session=False,
+        )
+
+    def database_failed(self, error: BaseException, path_or_url) -> None:
+        from ui.database_problem import handle_database_problem
+
+        handle_database_problem(self, error, path_or_url)
+
+    def attach_database(self, database) -> None:
+        from ui.clients.page import ClientsPage
+        from ui.clinicians.page import CliniciansPage
+
+        self.database = database
+        self.runner.session_factory = database.session_factory
+        self.clients_page = ClientsPage(self.runner)
+        self.clinicians_page = CliniciansPage(self.runner)
+        for page in (self.clients_page, self.clinicians_page):
+            self.pages.addWidget(page)
+            page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.clients_page.restore_state()
+        self._set_ready(True)
+        self.show_page(options.get("window/page"))
+        where = database.path or database.engine.url.render_as_string(hide_password=True)
+        self.statusBar().showMessage(f"Studio database: {where}", 8000)
+        if database.pre_migration_backup:
+            self.statusBar().showMessage(f"Database upgraded; a backup was kept at {database.pre_migration_backup}", 15000)
+        self.refresh_studio(first_start_check=True)
+
+    def refresh_studio(self, first_start_check: bool = False) -> None:
+        from studio.services import clients, studio_profile
+
+        def work(session):
+            return studio_profile.get(session), bool(clients.search(session, limit=1, include_archived=True))
+
+        def done(result) -> None:
+            profile, has_clients = result
+            self.studio_label.setText(profile.details.name if profile else "Studio not set up")
+            self.setWindowTitle(f"Upright — {profile.details.name}" if profile else "Upright")
+            if first_start_check and profile is None and not has_clients:
+                self.first_start()
+            else:
+                self.clients_page.run_search()
+                self.clinicians_page.reload()
+
+        self.runner.run(work, done, owner=self)
+
+    def first_start(self) -> None:
+        from ui.studio.profile_dialog import FirstStartDialog
+
+        dialog = FirstStartDialog(self.runner, self)
+        if dialog.exec() and dialog.demo_requested:
+            self.load_demo()
+        else:
+            self.refresh_studio()
+
+    def load_demo(self) -> None:
+        from studio.services.demo import fill_demo_studio
+
+        self.statusBar().showMessage("Loading the demo studio…")
+        self.runner.run(lambda s: fill_demo_studio(s), lambda _summary: self.refresh_studio(), owner=self)
+
+    # --- pages and commands -----------------------------------------------------------------
+
+    def show_page(self, name: str) -> None:
+        page = self.clinicians_page if name == "clinicians" else self.clients_page
+        if page is None:
+            return
+        self.pages.setCurrentWidget(page)
+        (self.clinicians_view if page is self.clinicians_page else self.clients_view).setChecked(True)
+        self.new_client_action.setEnabled(True)
+        options.put("window/page", "clinicians" if page is self.clinicians_page else "clients")
+
+    def new_client(self) -> None:
+        self.show_page("clients")
+        self.clients_page.new_client()
+
+    def save_current(self) -> None:
+        page = self.pages.currentWidget()
+        if page is self.clients_page:
+            page.save_current()
+        elif page is self.clinicians_page:
+            page.editor.save()
+
+    def focus_search(self) -> None:
+        page = self.pages.currentWidget()
+        if page in (self.clients_page, self.clinicians_page):
+            page.search_box.setFocus()
+            page.search_box.selectAll()
+
+    def edit_profile(self) -> None:
+        from studio.services import studio_profile
+        from ui.studio.profile_dialog import StudioProfileDialog
+
+        def show(record) -> None:
+            if StudioProfileDialog(self.runner, record, self).exec():
+                self.refresh_studio()
+
+        self.runner.run(studio_profile.get, show, owner=self)
+
+    def edit_staff(self) -> None:
+        from ui.studio.staff_dialog import StaffDialog
+
+        StaffDialog(self.runner, self).exec()
+        if self.clients_page is not None:
+            self.clients_page.client_tab.reload_pickers()
+
+    def import_csv(self, kind: str) -> None:
+        from studio.services import csv_transfer
+        from ui.studio.csv_dialog import CsvImportDialog
+
+        name, _ = QFileDialog.getOpenFileName(self, f"Import {kind} from CSV", "", "CSV files (*.csv);;All files (*)")
+        if not name:
+            return
+        try:
+            text = Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            messages.warn(self, "Can't read that file", f"{name} could not be read as UTF-8 text ({exc}). "
+                          "In your spreadsheet, choose Save As ▸ CSV UTF-8.")
+            return
+
+        def show(preview) -> None:
+            dialog = CsvImportDialog(self.runner, kind, Path(name).name, preview, self)
+            if dialog.exec() and dialog.result is not None:
+                self.statusBar().showMessage(
+                    f"Imported {dialog.result.created} {kind}; skipped {dialog.result.skipped_duplicates} already here", 8000
+                )
+                self.refresh_studio()
+
+        self.runner.run(lambda s: csv_transfer.preview_import(s, kind, text), show, owner=self)
+
+    def export_csv(self, kind: str) -> None:
+        from studio.services import csv_transfer
+
+        name, _ = QFileDialog.getSaveFileName(self, f"Export {kind} to CSV", f"upright-{kind}.csv", "CSV files (*.csv)")
+        if not name:
+            return
+
+        def work(session) -> int:
+            with open(name, "w", encoding="utf-8", newline="") as stream:
+                return csv_transfer.export_csv(session, kind, stream)
+
+        self.runner.run(work, lambda count: self.statusBar().showMessage(f"Exported {count} {kind} to {name}", 8000))
+
+    def backup_now(self) -> None:
+        from studio.backups import make_backup
+
+        if self.database is None or self.database.path is None:
+            messages.inform(self, "Back up", "This studio lives on a database server; back it up there with pg_dump.")
+            return
+        path = self.database.path
+        self.runner.run(
+            lambda: make_backup(path),
+            lambda where: messages.inform(self, "Backup written", f"A checked backup was written to\n{where}"),
+            with_session=False,
+        )
+
+    def about(self) -> None:
+        where = self.database.path if self.database and self.database.path else (self.database.url if self.database else "none")
+        messages.inform(
+            self,
+            "About Upright",
+            "Upright — assessments, exercise programs, handouts and referrals for studios "
+            f"working with clients in back pain.\n\nStudio database: {where}",
+        )
+
+    def show_error(self, error: BaseException) -> None:
+        from studio.errors import UprightError
+
+        if isinstance(error, UprightError):
+            messages.warn(self, "Upright", str(error))
+        else:
+            log.error("unexpected error", exc_info=error)
+            messages.warn(self, "Something went wrong", f"Upright hit an unexpected problem: {error!r}\n\nNothing was saved by this step.")
+
+    # --- window state -----------------------------------------------------------------------
+
+    def restore_window_state(self) -> None:
+        if geometry := options.get("window/geometry"):
+            self.restoreGeometry(geometry)
+        if state := options.get("window/state"):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        holders = self.unsaved_holders()
+        if not self._closing and any(h.has_unsaved_changes() for h in holders):
+            from ui.widgets.leaving import leave_then
+
+            event.ignore()
+            leave_then(self, holders, self._close_after_leaving)
+            return
+        self._save_window_state()
+        super().closeEvent(event)
+
+    def unsaved_holders(self) -> list:
+        if self.clients_page is None:
+            return []
+        return [*self.clients_page.workspace, self.clinicians_page.editor]
+
+    def _close_after_leaving(self) -> None:
+        self._closing = True
+        self.close()
+
+    def _save_window_state(self) -> None:
+        options.put("window/geometry", self.saveGeometry())
+        options.put("window/state", self.saveState())
+        if self.clients_page is not None:
+            self.clients_page.save_state()
+        self.runner.wait(5000)
+        if self.database is not None:
+            self.database.close()
