@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studio.errors import UprightError
@@ -59,8 +59,8 @@ def database_url(path_or_url: str | Path | None) -> str:
     text = str(path_or_url)
     if "://" in text:
         try:
-            make_url(text)
-        except ArgumentError as exc:
+            make_url(text).get_dialect()
+        except (ArgumentError, NoSuchModuleError) as exc:
             raise DatabaseProblem(f"'{text}' is not a database address Upright understands: {exc}") from exc
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"

@@ -41,7 +41,7 @@ def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None]
     head = script.get_current_head()
     with engine.connect() as connection:
         current = current_revision(connection)
-        tables = set(inspect(connection).get_table_names())
+        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
     if current == head:
         return current, None
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:

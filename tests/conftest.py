@@ -72,3 +72,25 @@ def answers(monkeypatch):
     monkeypatch.setattr(messages, "confirm", confirm)
     monkeypatch.setattr(messages, "unsaved_changes", unsaved)
     return script
+
+
+@pytest.fixture
+def typist(qtbot):
+    """Types text key by key like a person. QTest.keyClicks only knows ASCII, so other
+    characters (Zoë, Łukasiewicz, Ольга) go in as key events carrying their text."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    def type_text(widget, text: str, *, leave: bool = True) -> None:
+        widget.setFocus()
+        for ch in text:
+            if ch.isascii():
+                qtbot.keyClicks(widget, ch)
+            else:
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+        if leave and hasattr(widget, "editingFinished"):
+            widget.editingFinished.emit()
+
+    return type_text
