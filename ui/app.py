@@ -28,19 +28,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class _ShownWindow(MainWindow):
-    """MainWindow that reports its first paint and quits (for the start-up benchmark)."""
-
-    _reported = False
-
-    def paintEvent(self, event):  # noqa: N802 - Qt API
-        super().paintEvent(event)
-        if not self._reported:
-            self._reported = True
-            print(f"shown {time.perf_counter()}", flush=True)
-            QTimer.singleShot(0, lambda: os._exit(0))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -48,12 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(options.APPLICATION)
     app.setApplicationDisplayName("Upright")
     runner = TaskRunner()
-    window = (_ShownWindow if os.environ.get(SHOWN_MARKER) else MainWindow)(runner)
+    window = MainWindow(runner)
+    if os.environ.get(SHOWN_MARKER):
+        window.first_painted.connect(_report_shown_and_exit)
     window.restore_window_state()
+    window.open_after_first_paint(args.database)
     window.show()
-    if not os.environ.get(SHOWN_MARKER):
-        QTimer.singleShot(0, lambda: window.open_database(args.database))
     return app.exec()
+
+
+def _report_shown_and_exit() -> None:
+    print(f"shown {time.perf_counter()}", flush=True)
+    QTimer.singleShot(0, lambda: os._exit(0))
 
 
 if __name__ == "__main__":

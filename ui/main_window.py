@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QToolBar
 
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    first_painted = Signal()
+
     def __init__(self, runner, parent=None):
         super().__init__(parent)
         self.runner = runner
@@ -27,6 +29,8 @@ class MainWindow(QMainWindow):
         self.clients_page = None
         self.clinicians_page = None
         self._closing = False
+        self._painted = False
+        self._open_requested = False
         self.setWindowTitle("Upright")
         self.resize(1280, 800)
         self.pages = QStackedWidget()
@@ -108,6 +112,24 @@ class MainWindow(QMainWindow):
             action.setEnabled(ready)
 
     # --- database ---------------------------------------------------------------------------
+
+    def open_after_first_paint(self, path_or_url: str | None) -> None:
+        """Open the database once the window is on screen: importing SQLAlchemy and Alembic
+        earlier would hold the interpreter while Qt waits to paint."""
+
+        def open_once() -> None:
+            if not self._open_requested:
+                self._open_requested = True
+                self.open_database(path_or_url)
+
+        self.first_painted.connect(lambda: QTimer.singleShot(0, open_once))
+        QTimer.singleShot(2000, open_once)  # a window that starts minimised never paints
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
 
     def open_database(self, path_or_url: str | None, *, create: bool = False) -> None:
         """Open (and migrate) on the worker; attach on success, explain and offer help on failure."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from studio.errors import ValidationError
@@ -180,6 +180,15 @@ def _rows(session: Session, query) -> list[ClientRow]:
 
 
 _PREFIX_END = "\U0010ffff"
+# A typed word matching at least this many terms is "common": walking the list in name order
+# and probing each client finds a page sooner than collecting every match and sorting them.
+# Measured on 100,000 clients: a visit costs ~10 µs, collecting a match ~0.6 µs plus the sort,
+# so the two cross near 10,000 matches ("s": 46,559 terms, 3.5 ms walked vs 29 ms collected).
+COMMON_WORD = 10_000
+
+
+def _word_matches(term_table, candidates: set[str]):
+    return or_(*(and_(term_table.term >= c, term_table.term < c + _PREFIX_END) for c in candidates))
 
 
 def search(
@@ -187,15 +196,28 @@ def search(
 ) -> list[ClientRow]:
     """Clients matching every word typed, by name, phone, email or date of birth, in name order.
 
-    Each word matches the start of a stored term (so "gar" finds García and "0134" needs the
-    whole number's start); pages of `limit` rows let the list load as it scrolls.
+    Each word matches the start of a stored term (so "gar" finds García and "4421" the end of a
+    phone number); pages of `limit` rows let the list load as it scrolls. The rarest word drives
+    the lookup and the others are checked per client, which keeps one-letter searches on
+    100,000 clients as fast as specific ones.
     """
     query = _row_query()
+    words = []
     for candidates in query_candidates(text):
-        matches = or_(
-            *(and_(ClientSearchTerm.term >= c, ClientSearchTerm.term < c + _PREFIX_END) for c in candidates)
-        )
-        query = query.where(Client.id.in_(select(ClientSearchTerm.client_id).where(matches)))
+        capped = select(ClientSearchTerm.client_id).where(_word_matches(ClientSearchTerm, candidates)).limit(COMMON_WORD)
+        found = session.scalar(select(func.count()).select_from(capped.subquery()))
+        if found == 0:
+            return []
+        words.append((found, candidates))
+    words.sort(key=lambda word: word[0])
+    for position, (found, candidates) in enumerate(words):
+        if position == 0 and found < COMMON_WORD:
+            query = query.where(
+                Client.id.in_(select(ClientSearchTerm.client_id).where(_word_matches(ClientSearchTerm, candidates)))
+            )
+        else:
+            term = aliased(ClientSearchTerm)
+            query = query.where(exists().where(term.client_id == Client.id, _word_matches(term, candidates)))
     if not include_archived:
         query = query.where(Client.archived_at.is_(None))
     query = query.order_by(Client.sort_key, Client.id).offset(offset).limit(limit)

@@ -1,0 +1,77 @@
+"""Start-up to the main window painted: `upright` against a bare PySide6 QMainWindow.
+
+Both are started the same way — a fresh Python process, timed from launch until the window's
+first paint is reported on stdout — alternately, several times, and the medians compared.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.figures import Figure
+
+BARE_WINDOW = """
+import os, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+class Window(QMainWindow):
+    reported = False
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.reported:
+            self.reported = True
+            print("shown", flush=True)
+            QTimer.singleShot(0, lambda: os._exit(0))
+app = QApplication([])
+window = Window()
+window.resize(1280, 800)
+window.show()
+app.exec()
+"""
+
+
+def _time_to_shown(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        for line in process.stdout:
+            if line.startswith("shown"):
+                return time.perf_counter() - start
+        raise RuntimeError(f"{command} exited without showing a window")
+    finally:
+        process.kill()
+        process.wait()
+
+
+def measure(runs: int = 7) -> Figure:
+    from studio.db import open_database
+
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                   XDG_CONFIG_HOME=str(Path(home) / "config"), XDG_DATA_HOME=str(Path(home) / "data"))
+        database = Path(home) / "studio.sqlite"
+        open_database(database, create=True).close()
+        bare = [sys.executable, "-c", BARE_WINDOW]
+        upright = [sys.executable, "-m", "ui.app", "--database", str(database)]
+        upright_env = dict(env, UPRIGHT_REPORT_SHOWN="1")
+        _time_to_shown(bare, env)  # warm the file cache for both
+        _time_to_shown(upright, upright_env)
+        bare_times, upright_times = [], []
+        for _ in range(runs):
+            bare_times.append(_time_to_shown(bare, env))
+            upright_times.append(_time_to_shown(upright, upright_env))
+    return Figure(
+        "startup",
+        statistics.median(upright_times),
+        "s",
+        statistics.median(bare_times),
+        1.5,
+        "ratio",
+        f"median of {runs} launches each, to first paint",
+    )
