@@ -1,0 +1,408 @@
+"""`upright-admin`: look after a studio database from a terminal — check, back up, restore,
+import, export, fill a demo.
+
+No Qt here, not even indirectly: this has to run on a server, over SSH, or on a desk whose
+window won't start. Every error a person can act on is one plain paragraph on stderr and an
+exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from studio.backups import make_backup, restore_backup
+from studio.db import Database, database_url, default_database_path, open_database, sqlite_path
+from studio.errors import UprightError
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_UNSUPPORTED = 2
+
+
+class Unsupported(UprightError):
+    """Something this command can't do for this kind of database (exit code 2)."""
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _database_arg(args: argparse.Namespace) -> str:
+    """The database the person named, or the desk's default file — never created by accident:
+    passing the default path explicitly makes open_database refuse a missing file."""
+    return args.database or str(default_database_path())
+
+
+def _open_existing(args: argparse.Namespace) -> Database:
+    return open_database(_database_arg(args), create=False)
+
+
+def _sqlite_file(args: argparse.Namespace, server_message: str) -> Path:
+    path = sqlite_path(database_url(_database_arg(args)))
+    if path is None:
+        raise Unsupported(server_message)
+    return path
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _complain(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _where(db: Database) -> str:
+    return str(db.path) if db.path else db.engine.url.render_as_string(hide_password=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _paragraph(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or exc.__class__.__name__
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def _count(connection, sql: str) -> int:
+    return connection.exec_driver_sql(sql).scalar_one()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from studio import schema
+
+    db = _open_existing(args)
+    problems: list[str] = []
+    try:
+        _say(f"Database: {_where(db)}")
+        with db.engine.connect() as connection:
+            if db.engine.dialect.name == "sqlite":
+                integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+                if integrity == ["ok"]:
+                    _say("Integrity check: ok")
+                else:
+                    _say(f"Integrity check: FAILED ({'; '.join(integrity[:5])})")
+                    problems.append("the file is damaged")
+                orphans = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if not orphans:
+                    _say("Links between records: ok")
+                else:
+                    details = "; ".join(f"{row[0]} row {row[1]} points to a missing {row[2]}" for row in orphans[:5])
+                    _say(f"Links between records: {len(orphans)} broken ({details})")
+                    problems.append("some records point to records that no longer exist")
+            else:
+                _say("Integrity check: not done here; the database server checks its own files")
+            current, head = schema.current_revision(connection), schema.head_revision()
+            if db.migrated_from != current:
+                _say(f"Schema: upgraded from {db.migrated_from} to {current}")
+                _say(f"Backup from before the upgrade: {db.pre_migration_backup}")
+            if current == head:
+                _say(f"Schema: {current} (up to date for this Upright)")
+            else:
+                _say(f"Schema: {current}, but this Upright expects {head}")
+                problems.append("the schema is not the one this Upright expects")
+            active = _count(connection, "SELECT count(*) FROM client WHERE archived_at IS NULL")
+            archived = _count(connection, "SELECT count(*) FROM client WHERE archived_at IS NOT NULL")
+            _say(f"Clients: {active} active, {archived} archived")
+            _say(f"Clinicians: {_count(connection, 'SELECT count(*) FROM clinician')}")
+            _say(f"Staff: {_count(connection, 'SELECT count(*) FROM staff')}")
+    finally:
+        db.close()
+    if problems:
+        _complain(
+            "Problems found: " + "; ".join(problems) + ". Make a copy of the file, then restore the latest "
+            "good backup (upright-admin restore BACKUP) or ask for help before going on."
+        )
+        return EXIT_PROBLEM
+    _say("All good.")
+    return EXIT_OK
+
+
+# --- backup and restore ---------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    path = _sqlite_file(
+        args,
+        "This studio's data lives on a database server. Back it up with the server's own tools "
+        "(pg_dump for PostgreSQL); upright-admin backs up SQLite files only.",
+    )
+    written = make_backup(path, Path(args.path).expanduser() if args.path else None)
+    _say(f"Backup written and checked: {written}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = _sqlite_file(
+        args,
+        "This studio's data lives on a database server. Restore it with the server's own tools "
+        "(pg_restore or psql for PostgreSQL); upright-admin restores SQLite files only.",
+    )
+    backup = Path(args.path).expanduser()
+    safety = restore_backup(backup, path)
+    _say(f"Restored {path} from {backup}.")
+    if safety is not None:
+        _say(f"What was there before is kept in {safety}.")
+    return EXIT_OK
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from studio.services import demo
+
+    if args.clients is not None and args.clients < 0:
+        raise Unsupported("--clients needs a number of clients, 0 or more.")
+    db = open_database(_database_arg(args), create=True)
+    try:
+        with db.session_factory.begin() as session:
+            try:
+                summary = demo.fill_demo_studio(session, seed=args.seed)
+            except demo.StudioNotEmpty:
+                if not args.clients:
+                    raise
+                _say("The database already has a studio; adding generated clients only.")
+            else:
+                _say(
+                    f"Demo studio “{summary.studio_name}”: {summary.staff} staff, {summary.clinicians} clinicians, "
+                    f"{summary.clients} clients ({summary.archived_clients} archived)."
+                )
+            if args.clients:
+                added = demo.generate_clients(session, args.clients, seed=args.seed)
+                _say(f"Generated {added} made-up clients.")
+        _say(f"In {_where(db)}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+# --- import and export ----------------------------------------------------------------------
+
+
+def _read_csv(file: str) -> str:
+    """The file's text, line breaks untouched (notes keep theirs), a BOM or not."""
+    if file == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        data = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
+        name = "The input"
+    else:
+        path = Path(file).expanduser()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UprightError(f"There is no file at {path}.") from None
+        name = path.name
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UprightError(
+            f"{name} is not saved as UTF-8 text, so names with accents would come in wrong. "
+            "In Excel choose Save As → “CSV UTF-8”; in LibreOffice tick “Edit filter settings” and pick UTF-8."
+        ) from None
+
+
+def _import(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from studio.services import csv_transfer
+
+        text = _read_csv(args.file)
+        db = _open_existing(args)
+        try:
+            with db.session_factory.begin() as session:
+                preview = csv_transfer.preview_import(session, kind, text)
+                problems = preview.errors
+                if problems:
+                    for problem in problems:
+                        _complain(str(problem))
+                    _complain(
+                        f"Nothing was imported: {_plural(len(problems), 'problem')} in "
+                        f"{'the input' if args.file == '-' else Path(args.file).name}. "
+                        "Correct the file and try again."
+                    )
+                    return EXIT_PROBLEM
+                duplicates = [str(row.line) for row in preview.rows if row.status == "duplicate"]
+                _say(
+                    f"{_plural(len(preview.rows), 'row')}: {preview.new_count} new, "
+                    f"{preview.duplicate_count} already in Upright or repeated in the file"
+                    + (f" (line {', '.join(duplicates)})" if duplicates else "")
+                    + "."
+                )
+                if args.dry_run:
+                    _say("Dry run: nothing was imported.")
+                    return EXIT_OK
+                result = csv_transfer.apply_import(session, preview)
+            _say(
+                f"Imported {_plural(result.created, kind[:-1])}; "
+                f"skipped {_plural(result.skipped_duplicates, 'duplicate')}."
+            )
+        finally:
+            db.close()
+        return EXIT_OK
+
+    return run
+
+
+def _export(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from studio.services import csv_transfer
+
+        db = _open_existing(args)
+        try:
+            buffer = io.StringIO(newline="")
+            with db.session_factory() as session:
+                written = csv_transfer.export_csv(session, kind, buffer)
+        finally:
+            db.close()
+        if args.file == "-":
+            # Bytes, not text: the console's code page must not mangle Greek or add a second \r.
+            sys.stdout.flush()
+            target = getattr(sys.stdout, "buffer", None)
+            if target is not None:
+                target.write(buffer.getvalue().encode("utf-8"))
+                target.flush()
+            else:
+                sys.stdout.write(buffer.getvalue())
+            return EXIT_OK
+        path = Path(args.file).expanduser()
+        partial = path.with_name(path.name + ".partial")
+        try:
+            # With a BOM, so Excel opens the accents correctly; Upright's import accepts it.
+            partial.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+        _say(f"Exported {_plural(written, kind[:-1])} to {path}.")
+        return EXIT_OK
+
+    return run
+
+
+# --- the command line -----------------------------------------------------------------------
+
+DEMO_HELP = """\
+Fill a database with a demo studio: studio details, 6 staff, 12 clinicians and 30 clients.
+The database is created if it doesn't exist; one that already has clients or studio details is
+refused, so demo people never mix with real ones.
+
+With --clients N, also add N made-up clients in bulk (for benchmarks). On a database that
+already has a studio, --clients N adds only the N generated clients.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    database_help = f"the studio database: a file path or a database URL (default: {default_database_path()})"
+    parser = argparse.ArgumentParser(
+        prog="upright-admin",
+        description="Look after an Upright studio database: check, back up, restore, import, export, demo.",
+    )
+    parser.add_argument("--database", metavar="PATH_OR_URL", default=None, help=database_help)
+    # The same option after the subcommand; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=database_help)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser(
+        "check", parents=[common], help="check the database file, its schema and its links; count records"
+    )
+    check.set_defaults(run=cmd_check)
+
+    backup = commands.add_parser("backup", parents=[common], help="write a checked backup of a SQLite database")
+    backup.add_argument(
+        "path", nargs="?", metavar="PATH", help="where to write it (default: the backups folder next to the database)"
+    )
+    backup.set_defaults(run=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (close Upright at every desk first)",
+        description="Replace the studio database with a backup. The backup is checked first, and "
+        "what is there now is kept in a safety copy. Close Upright at every desk first.",
+    )
+    restore.add_argument("path", metavar="PATH", help="the backup file to restore")
+    restore.set_defaults(run=cmd_restore)
+
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="fill a new database with a demo studio",
+        description=DEMO_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("--clients", type=int, metavar="N", help="also add N generated clients (benchmarks)")
+    demo.add_argument("--seed", type=int, default=2026, help="change it for different made-up people (default: 2026)")
+    demo.set_defaults(run=cmd_demo)
+
+    for kind in ("clients", "clinicians"):
+        imp = commands.add_parser(
+            f"import-{kind}",
+            parents=[common],
+            help=f"add {kind} from a CSV file (UTF-8, comma or semicolon separated)",
+            description=f"Add {kind} from a CSV file whose header row names the columns (as export-{kind} "
+            "writes them). Every row is checked first; if any row has a problem, nothing is imported "
+            "and each problem is listed by line and column. Rows matching someone already in Upright are skipped.",
+        )
+        imp.add_argument("file", metavar="FILE", help="the CSV file, or - to read standard input")
+        imp.add_argument(
+            "--dry-run", action="store_true", help="check the file and show what would happen; import nothing"
+        )
+        imp.set_defaults(run=_import(kind))
+
+        exp = commands.add_parser(
+            f"export-{kind}", parents=[common], help=f"write every {kind[:-1]}, archived ones too, to a CSV file"
+        )
+        exp.add_argument("file", metavar="FILE", help="the CSV file to write, or - for standard output")
+        exp.set_defaults(run=_export(kind))
+    return parser
+
+
+def _loosen_console() -> None:
+    """A console that can't show Greek must print a placeholder, not crash mid-report."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 fine, 1 a problem, 2 not possible here)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a mistyped command: argparse has already explained
+        return exc.code if isinstance(exc.code, int) else EXIT_UNSUPPORTED
+    _loosen_console()
+    try:
+        return args.run(args)
+    except Unsupported as exc:
+        _complain(_paragraph(exc))
+        return EXIT_UNSUPPORTED
+    except UprightError as exc:
+        _complain(_paragraph(exc))
+        return EXIT_PROBLEM
+    except SQLAlchemyError as exc:
+        _complain(f"The database could not be used: {_paragraph(getattr(exc, 'orig', None) or exc)}")
+        return EXIT_PROBLEM
+    except OSError as exc:
+        _complain(f"{exc.strerror or 'Could not use the file'}: {exc.filename or ''}".rstrip(": "))
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        _complain("Stopped.")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
