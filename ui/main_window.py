@@ -199,7 +199,14 @@ class MainWindow(QMainWindow):
         from studio.services.demo import fill_demo_studio
 
         self.statusBar().showMessage("Loading the demo studio…")
-        self.runner.run(lambda s: fill_demo_studio(s), lambda _summary: self.refresh_studio(), owner=self)
+
+        def done(summary) -> None:
+            self.statusBar().showMessage(
+                f"Demo studio loaded: {summary.clients} clients, {summary.clinicians} clinicians, {summary.staff} staff", 10000
+            )
+            self.refresh_studio()
+
+        self.runner.run(lambda s: fill_demo_studio(s), done, owner=self)
 
     # --- pages and commands -----------------------------------------------------------------
 
@@ -248,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def import_csv(self, kind: str) -> None:
         from studio.services import csv_transfer
-        from ui.studio.csv_dialog import CsvImportDialog
+        from ui.studio.csv_dialog import CsvImportDialog, counted
 
         name, _ = QFileDialog.getOpenFileName(self, f"Import {kind} from CSV", "", "CSV files (*.csv);;All files (*)")
         if not name:
@@ -264,7 +271,9 @@ class MainWindow(QMainWindow):
             dialog = CsvImportDialog(self.runner, kind, Path(name).name, preview, self)
             if dialog.exec() and dialog.result is not None:
                 self.statusBar().showMessage(
-                    f"Imported {dialog.result.created} {kind}; skipped {dialog.result.skipped_duplicates} already here", 8000
+                    f"Imported {counted(dialog.result.created, kind)}; "
+                    f"skipped {dialog.result.skipped_duplicates} already in the studio",
+                    8000,
                 )
                 self.refresh_studio()
 

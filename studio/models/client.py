@@ -14,7 +14,7 @@ class Client(Versioned, Base):
     __tablename__ = "client"
     __table_args__ = (
         Index("ix_client_sort", "sort_key", "id"),
-        Index("ix_client_identity", "last_name", "first_name", "date_of_birth"),
+        Index("ix_client_identity", "date_of_birth", "last_name", "first_name"),
     )
 
     first_name: Mapped[str] = mapped_column(String(100), nullable=False)

@@ -19,7 +19,7 @@ COLUMNS = (
     ("Specialty", lambda c: c.specialty_label),
     ("Practice", lambda c: c.details.practice),
     ("Phone", lambda c: c.details.phone),
-    ("New referrals", lambda c: "accepting" if c.details.accepting_new else "not accepting"),
+    ("Accepting referrals", lambda c: "yes" if c.details.accepting_new else "no"),
 )
 
 
@@ -43,9 +43,8 @@ class CliniciansPage(RecordDirectory):
             search_hint="Search name, practice, phone or email  (Ctrl+F)",
             parent=parent,
         )
-        self.table.horizontalHeader().resizeSection(0, 200)
-        self.table.horizontalHeader().resizeSection(1, 170)
-        self.table.horizontalHeader().resizeSection(2, 170)
+        for column, width in enumerate((190, 165, 165, 105)):
+            self.table.horizontalHeader().resizeSection(column, width)
 
     def _search(self, session, text: str, archived: bool):
         return clinicians.search(

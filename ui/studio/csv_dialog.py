@@ -17,6 +17,11 @@ from studio.services import csv_transfer
 from ui import messages
 
 PREVIEW_ROWS = 500
+SINGULAR = {"clients": "client", "clinicians": "clinician"}
+
+
+def counted(n: int, kind: str) -> str:
+    return f"{n} {kind if n != 1 else SINGULAR[kind]}"
 PREVIEW_COLUMNS = {"clients": ("first_name", "last_name", "date_of_birth", "phone", "email"),
                    "clinicians": ("first_name", "last_name", "specialty", "practice", "phone")}
 
@@ -29,14 +34,14 @@ class CsvImportDialog(QDialog):
         self.result = None
         self.setWindowTitle(f"Import {kind} from {file_name}")
         self.resize(820, 560)
-        new = sum(1 for row in preview.rows if row.status == "new")
-        duplicates = len(preview.rows) - new
+        new, duplicates = preview.new_count, preview.duplicate_count
         summary = QLabel()
         summary.setWordWrap(True)
         problems = QListWidget()
         problems.setObjectName("importProblems")
         for problem in preview.errors:
-            problems.addItem(f"Line {problem.line}, column {problem.column}: {problem.message}")
+            text = str(problem)
+            problems.addItem(text[0].upper() + text[1:])
         if preview.errors:
             summary.setText(
                 f"<b>{len(preview.errors)} problem{'s' if len(preview.errors) != 1 else ''} to fix first.</b> "
@@ -45,7 +50,7 @@ class CsvImportDialog(QDialog):
             )
         else:
             summary.setText(
-                f"<b>{new} new {kind}</b> will be added"
+                f"<b>{counted(new, kind)}</b> will be added"
                 + (f"; {duplicates} already in the studio will be skipped." if duplicates else ".")
             )
         table = QTableWidget()
@@ -63,7 +68,7 @@ class CsvImportDialog(QDialog):
         table.verticalHeader().setVisible(False)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton(f"Import {new} {kind}", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(f"Import {counted(new, kind)}", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(not preview.errors and new > 0)
         self.buttons.accepted.connect(self.run_import)
         self.buttons.rejected.connect(self.reject)

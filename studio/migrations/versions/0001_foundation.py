@@ -101,7 +101,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_client'))
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
-        batch_op.create_index('ix_client_identity', ['last_name', 'first_name', 'date_of_birth'], unique=False)
+        batch_op.create_index('ix_client_identity', ['date_of_birth', 'last_name', 'first_name'], unique=False)
         batch_op.create_index('ix_client_sort', ['sort_key', 'id'], unique=False)
 
     op.create_table('client_search_term',
