@@ -5,22 +5,17 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from studio.services import clients, staff, studio_profile
+from studio.services import clients, staff
 
 
 @pytest.fixture
-def window(qtbot, database, runner, answers):
-    from ui.main_window import MainWindow
-
+def window(window, database):
+    """The shared window, with a trainer on the staff and the client list showing."""
     with database.session_factory.begin() as s:
-        studio_profile.save(s, studio_profile.parse({"name": "Core Studio", "weight_unit": "kg", "length_unit": "cm", "paper": "a4"}))
         staff.create(s, staff.parse({"first_name": "Kai", "last_name": "Berg", "role": "trainer"}))
-    main = MainWindow(runner)
-    qtbot.addWidget(main)
-    main.attach_database(database)
-    main.show_page("clients")
-    main.show()
-    return main
+    window.show_page("clients")
+    window.show()
+    return window
 
 
 def form_of(window):

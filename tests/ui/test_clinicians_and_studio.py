@@ -1,20 +1,7 @@
 from __future__ import annotations
 
-import pytest
 
-from studio.services import clinicians, staff, studio_profile
-
-
-@pytest.fixture
-def window(qtbot, database, runner, answers):
-    from ui.main_window import MainWindow
-
-    with database.session_factory.begin() as s:
-        studio_profile.save(s, studio_profile.parse({"name": "Core", "weight_unit": "kg", "length_unit": "cm", "paper": "a4"}))
-    main = MainWindow(runner)
-    qtbot.addWidget(main)
-    main.attach_database(database)
-    return main
+from studio.services import clinicians, studio_profile
 
 
 def visible_names(directory):

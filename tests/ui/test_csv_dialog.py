@@ -3,10 +3,9 @@ problems imports nothing."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QListWidget
 
-from studio.services import clients, csv_transfer, studio_profile
+from studio.services import clients, csv_transfer
 
 HEADER = ",".join(csv_transfer.columns("clients"))
 
@@ -15,18 +14,6 @@ def csv_text(*rows: dict) -> str:
     cols = csv_transfer.columns("clients")
     lines = [HEADER] + [",".join(row.get(c, "") for c in cols) for row in rows]
     return "\n".join(lines) + "\n"
-
-
-@pytest.fixture
-def window(qtbot, database, runner, answers):
-    from ui.main_window import MainWindow
-
-    with database.session_factory.begin() as s:
-        studio_profile.save(s, studio_profile.parse({"name": "Core", "weight_unit": "kg", "length_unit": "cm", "paper": "a4"}))
-    main = MainWindow(runner)
-    qtbot.addWidget(main)
-    main.attach_database(database)
-    return main
 
 
 def open_import(window, monkeypatch, path, accept: bool):

@@ -8,9 +8,9 @@ Each search carries a generation number so a slow answer to an old query is drop
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
 
 from studio.services import clients
+from ui.widgets.tables import archived_style
 
 PAGE = 100
 COLUMNS = ("Name", "Date of birth", "Phone", "Email", "Trainer")
@@ -50,15 +50,7 @@ class ClientListModel(QAbstractTableModel):
             return self._text(row, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return row.id
-        if role == Qt.ItemDataRole.FontRole and row.archived:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and row.archived:
-            return Qt.GlobalColor.gray
-        if role == Qt.ItemDataRole.ToolTipRole and row.archived:
-            return "Archived"
-        return None
+        return archived_style(role) if row.archived else None
 
     @staticmethod
     def _text(row: clients.ClientRow, column: int) -> str:

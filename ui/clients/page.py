@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,6 +20,7 @@ from ui import options
 from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
 from ui.widgets.leaving import leave_then
+from ui.widgets.tables import list_table
 
 SEARCH_DELAY_MS = 150
 
@@ -48,22 +46,10 @@ class ClientsPage(QWidget):
         self.new_button = QPushButton("New client")
         self.new_button.setToolTip("Register a new client (Ctrl+N)")
         self.model = ClientListModel(runner, self)
-        self.table = QTableView()
+        self.table = list_table(self.model)
         self.table.setObjectName("clientList")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.resizeSection(0, 220)
-        header.resizeSection(1, 100)
-        header.resizeSection(2, 130)
-        header.resizeSection(3, 190)
+        for column, width in enumerate((220, 100, 130, 190)):
+            self.table.horizontalHeader().resizeSection(column, width)
         self.list_status = QLabel()
         self.list_status.setObjectName("listStatus")
         self.list_status.setWordWrap(True)

@@ -10,23 +10,20 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.widgets.leaving import leave_then
 from ui.widgets.record_editor import RecordEditor
+from ui.widgets.tables import archived_style, list_table
 
 Column = tuple[str, Callable[[Any], str]]
 
@@ -61,13 +58,7 @@ class RecordTableModel(QAbstractTableModel):
             return self.columns[index.column()][1](record) or ""
         if role == Qt.ItemDataRole.UserRole:
             return record.id
-        if record.archived and role == Qt.ItemDataRole.ForegroundRole:
-            return Qt.GlobalColor.gray
-        if record.archived and role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return None
+        return archived_style(role) if record.archived else None
 
     def row_of(self, record_id: int | None) -> int:
         return next((n for n, r in enumerate(self.records) if r.id == record_id), -1)
@@ -100,16 +91,7 @@ class RecordDirectory(QWidget):
         self.show_archived = QCheckBox("Show archived")
         self.new_button = QPushButton(f"New {what}")
         self.model = RecordTableModel(columns, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = list_table(self.model)
         self.list_status = QLabel()
         self.list_status.setStyleSheet("color: #555;")
         self.list_status.setWordWrap(True)
