@@ -3,7 +3,7 @@ problems imports nothing."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidget, QTableWidget
 
 from studio.services import clients, csv_transfer
 
@@ -52,6 +52,8 @@ def test_a_file_with_problems_shows_them_by_line_and_column_and_imports_nothing(
     assert any(text.startswith("Line 4, column first_name:") for text in shown)
     assert any(text.startswith("Line 4, column date_of_birth:") for text in shown)
     assert not dialog.import_button.isEnabled()
+    table = dialog.findChild(QTableWidget)
+    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["added", "has a problem", "has a problem"]
     with database.session_factory() as s:
         assert clients.search(s, "lund") == []
 

@@ -112,7 +112,7 @@ class ClientListModel(QAbstractTableModel):
                 raise error
             self.runner.on_unhandled_error(error)
 
-        self.runner.run(work, done, failed)
+        self.runner.run(work, done, failed, owner=self)
 
     def has_more(self) -> bool:
         return self._more

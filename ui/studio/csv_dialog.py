@@ -26,6 +26,12 @@ PREVIEW_COLUMNS = {"clients": ("first_name", "last_name", "date_of_birth", "phon
                    "clinicians": ("first_name", "last_name", "specialty", "practice", "phone")}
 
 
+def outcome(row) -> str:
+    if row.errors:
+        return "has a problem"
+    return "added" if row.status == "new" else "skipped (already here)"
+
+
 class CsvImportDialog(QDialog):
     def __init__(self, runner, kind: str, file_name: str, preview, parent=None):
         super().__init__(parent)
@@ -60,7 +66,7 @@ class CsvImportDialog(QDialog):
         shown = preview.rows[:PREVIEW_ROWS]
         table.setRowCount(len(shown))
         for r, row in enumerate(shown):
-            cells = [str(row.line), "added" if row.status == "new" else "skipped (already here)"]
+            cells = [str(row.line), outcome(row)]
             cells += [str(row.values.get(c, "")) for c in columns]
             for c, text in enumerate(cells):
                 table.setItem(r, c, QTableWidgetItem(text))
