@@ -1,9 +1,20 @@
 """SQLAlchemy mapped classes, one module per aggregate."""
 
+from studio.models.assessment import Assessment
 from studio.models.base import Base
+from studio.models.clearance import MedicalClearance
 from studio.models.client import Client, ClientSearchTerm
 from studio.models.clinician import Clinician
 from studio.models.staff import StaffMember
 from studio.models.studio_profile import StudioProfile
 
-__all__ = ["Base", "Client", "ClientSearchTerm", "Clinician", "StaffMember", "StudioProfile"]
+__all__ = [
+    "Assessment",
+    "Base",
+    "Client",
+    "ClientSearchTerm",
+    "Clinician",
+    "MedicalClearance",
+    "StaffMember",
+    "StudioProfile",
+]

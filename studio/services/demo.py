@@ -8,6 +8,7 @@ sort key and search terms the clients service would, so search finds generated c
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,10 +17,22 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from studio.clinical.assessment import (
+    AssessmentData,
+    EnduranceTimes,
+    Goal,
+    Lifestyle,
+    PainHistory,
+    ProvocationResult,
+    PsfsActivity,
+    Questionnaires,
+    RangeOfMotion,
+)
+from studio.clinical.provocation import PROVOCATION_TESTS
 from studio.errors import UprightError
 from studio.models import Client, ClientSearchTerm, StudioProfile
 from studio.models.base import utcnow
-from studio.services import clients, clinicians, staff, studio_profile
+from studio.services import assessments, clearances, clients, clinicians, staff, studio_profile
 from studio.services.clients import ClientDetails
 from studio.services.search_terms import client_terms
 from studio.text import joined, sort_key
@@ -36,6 +49,8 @@ class DemoSummary:
     clinicians: int
     clients: int
     archived_clients: int
+    assessments: int = 0
+    clearances: int = 0
 
 
 # --- the demo studio ------------------------------------------------------------------------
@@ -216,7 +231,9 @@ def _is_empty(session: Session) -> bool:
 
 
 def fill_demo_studio(session: Session, today: date | None = None, seed: int = 2026) -> DemoSummary:
-    """Set up a plausible studio — profile, staff, clinician network, about 30 clients.
+    """Set up a plausible studio — profile, staff, clinician network, about 30 clients, and
+    for most of them assessments over several months with the stories in STORIES (improving,
+    stalled, red flags cleared or not) plus the medical clearances those stories record.
 
     The same seed and day give the same studio. Refuses a database that already has clients or
     a studio profile, so demo people never end up among a real studio's clients.
@@ -256,6 +273,7 @@ def fill_demo_studio(session: Session, today: date | None = None, seed: int = 20
     physicians = network["primary_care"] * 3 + network["physiotherapist"] + network["sports_medicine"]
 
     created = archived = 0
+    made: list[clients.ClientRecord] = []
     for first, last, preferred, email, occupation in CLIENTS:
         age = rng.randint(24, 76)
         signed = _days_ago(today, rng, 7, 900)
@@ -274,11 +292,337 @@ def fill_demo_studio(session: Session, today: date | None = None, seed: int = 20
             "notes": rng.choice(NOTES) if rng.random() < 0.3 else None,
         }  # fmt: skip
         rec = clients.create(session, clients.parse(raw, today))
+        made.append(rec)
         created += 1
         if f"{first} {last}" in ARCHIVED_CLIENTS:
             clients.set_archived(session, rec.id, rec.version, True)
             archived += 1
-    return DemoSummary(profile.details.name, len(STAFF), len(CLINICIANS), created, archived)
+    # Its own random stream, so adding stories never changes the clients above.
+    story_rng = random.Random(f"{seed}-assessments")
+    counts = [_assessment_story(session, story_rng, today, rec, network) for rec in made]
+    return DemoSummary(
+        profile.details.name, len(STAFF), len(CLINICIANS), created, archived,
+        assessments=sum(a for a, _ in counts), clearances=sum(c for _, c in counts),
+    )  # fmt: skip
+
+
+# --- assessment stories ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Story:
+    """How one client's assessments go. Severity runs from 0 (no trouble) to 1 (as bad as it
+    gets) and drives every score, so pain, questionnaires and tests tell the same story."""
+
+    profile: str = "flexion"  # which loads provoke: flexion / extension / mixed
+    visits: int = 3  # signed assessments: the initial one, then re-assessments
+    course: str = "improving"  # improving / plateau / flare (better, then a sudden turn)
+    severity: float = 0.5  # at the initial assessment
+    flags: tuple[str, ...] = ()  # red flags screened at the latest assessment
+    flag_notes: str | None = None
+    # (status, days after the latest assessment, clinician: None = network GP or a typed name,
+    #  restrictions, notes)
+    clearance: tuple[str, int, str | None, str | None, str | None] | None = None
+    draft: str | None = None  # "only": a draft started today and nothing signed; "next": one more
+    neural: bool = False  # leg symptoms below the knee and positive neural tension tests
+    worry: float = 0.2  # how strongly the STarT Back psychosocial items are agreed with
+    first_workup: str = "none"
+    workup: str = "complete_resolved"
+    latest_days_ago: tuple[int, int] = (4, 35)
+
+
+STORIES = {
+    "Zoë Łukasiewicz-Ødegård": _Story("flexion", visits=5, severity=0.55),
+    "José García": _Story("mixed", visits=4, severity=0.6),
+    "Thị Lan Nguyễn": _Story("extension", visits=4, severity=0.5, first_workup="complete_resolved"),
+    # Training is not helping: after 6+ weeks without improvement the pathway suggests a pain specialist.
+    "Αλέξανδρος Παπαδόπουλος": _Story(
+        "flexion", visits=4, course="plateau", severity=0.55, first_workup="in_progress", workup="in_progress"
+    ),
+    "Siobhán O'Brien": _Story("extension", visits=2, severity=0.4),
+    "Oluwaseun Adeyemi": _Story("flexion", visits=3, severity=0.45, draft="next"),
+    "花子 佐藤": _Story(draft="only"),
+    "Chloé Lefèvre": _Story("flexion", visits=3, severity=0.6, worry=0.95),
+    "Wojciech Wiśniewski": _Story("flexion", visits=3, severity=0.6, neural=True),
+    # Urgent flag, cleared by the GP with restrictions after the assessment: the gate passes.
+    "Ingrid Bergström": _Story(
+        "extension", visits=1, severity=0.45, flags=("cancer_history",), latest_days_ago=(18, 30),
+        flag_notes="Client reports breast cancer treated in 2014; discharged from oncology follow-up in 2019.",
+        clearance=("cleared_with_restrictions", 8, None, "No heavy loaded spinal flexion until the annual "
+                   "oncology review in the autumn; progress loads gradually.", "Letter from the GP, scanned."),
+    ),  # fmt: skip
+    # Urgent flags at the latest re-assessment and the doctor has not cleared yet: the gate blocks.
+    "Kofi Boateng": _Story(
+        "mixed", visits=2, course="flare", severity=0.45, flags=("fever_or_infection", "night_pain"),
+        latest_days_ago=(8, 12),
+        flag_notes="Fever and chills for three days; pain at night not eased by any position.",
+        clearance=("not_cleared", 3, "Dr Aisha Patel (out-of-hours GP)", None,
+                   "Blood tests taken; no training until the results are back."),
+    ),  # fmt: skip
+    # Emergency flags at the latest re-assessment and nothing recorded since: the gate blocks.
+    "Dmitri Sokolov": _Story(
+        "flexion", visits=3, course="flare", severity=0.5, flags=("saddle_numbness", "bilateral_leg_symptoms"),
+        latest_days_ago=(1, 3),
+        flag_notes="Reported at the start of the session; sent to the emergency department, "
+        "emergency contact phoned.",
+    ),
+    # Registered, not yet assessed.
+    "Aoife Ní Bhriain": _Story(visits=0),
+    "Ji-woo Park": _Story(visits=0),
+    "Amara Okonkwo": _Story(visits=0),
+    # Archived: their last assessments are long past.
+    "Margaret Thompson": _Story("extension", visits=4, severity=0.5, latest_days_ago=(220, 300)),
+    "Hamish MacLeod": _Story("mixed", visits=3, severity=0.45, latest_days_ago=(300, 400)),
+}
+
+# Tests that provoke symptoms for each profile, each with the severity above which it does.
+PROVOKING = {
+    "flexion": (("standing_flexion", 0.1), ("slumped_sitting", 0.15), ("sit_to_stand", 0.3), ("cough", 0.45)),
+    "extension": (("standing_extension", 0.1), ("prone_press_up", 0.2), ("prolonged_standing", 0.25), ("brisk_walk", 0.35)),
+    "mixed": (("standing_flexion", 0.15), ("standing_extension", 0.15), ("standing_rotation", 0.2),
+              ("loaded_hold", 0.3), ("prolonged_standing", 0.35)),
+}  # fmt: skip
+NEURAL_TESTS = (("straight_leg_raise", 0.2), ("slump_test", 0.3))
+EASING = {"flexion": ("prone_press_up",), "extension": ("standing_flexion",), "mixed": ()}
+AGGRAVATING = {
+    "flexion": (("sitting", "bending_forward", "lifting", "cough_sneeze"), ("walking", "lying_down")),
+    "extension": (("standing", "walking", "arching_back"), ("sitting", "bending_forward", "lying_down")),
+    "mixed": (("bending_forward", "arching_back", "twisting", "lifting"), ("lying_down",)),
+}
+MECHANISMS = {
+    "flexion": ("lifting", "bending", "prolonged_sitting"),
+    "extension": ("sport", "unknown"),
+    "mixed": ("twisting_under_load", "lifting", "unknown"),
+}
+SEATED_WORK = ("desk", "Accountant", "developer", "designer", "driver", "Lawyer", "Call-centre", "Architect")
+PSFS_ACTIVITIES = (
+    "Sitting through a full work day", "Lifting a full laundry basket", "Playing on the floor with my children",
+    "Running 5 km", "Driving for two hours", "Gardening for an hour", "Putting on socks and shoes",
+    "Carrying the weekly shopping", "Playing 5-a-side football", "A full night's sleep without waking",
+)  # fmt: skip
+GOALS = (
+    "Run a 10 km race", "Lift my grandchild without worrying about my back", "Sit through a long-haul flight",
+    "Get back to 5-a-side football", "Garden all afternoon", "Work a full shift without painkillers",
+    "Walk the coast path in Cornwall", "Deadlift 60 kg with good form", "Dance at my daughter's wedding",
+)  # fmt: skip
+ACTIVITY_NOW = (
+    "Walks the dog twice a day", "Swims once a week", "Nothing regular since the pain started",
+    "Yoga class on Sundays", "Cycles to work in summer", "Gym twice a week, machines only",
+)  # fmt: skip
+EPISODES = (
+    "First episode", "Two similar episodes in the last five years, each settled in a few weeks",
+    "Recurring every winter since their thirties", "One episode after a house move, ten years ago",
+)  # fmt: skip
+MEDICATIONS = (None, "Ibuprofen 400 mg as needed (reported)", "Paracetamol when sore (reported)",
+               "Naproxen prescribed by the GP (reported)")  # fmt: skip
+WORKUP_RESULTS = {
+    "none": None,
+    "in_progress": "Client reports the GP has requested an MRI; the appointment is awaited.",
+    "complete_resolved": "Client reports the GP examined the back, found nothing of concern and advised staying active.",
+    "complete_unresolved": "Client reports an MRI showing an L4-5 disc bulge, per the GP; still painful.",
+}
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def _severities(story: _Story, rng: random.Random) -> list[float]:
+    n, s0 = story.visits, story.severity
+    if story.course == "plateau":
+        return [_clamp(s0 + rng.uniform(-0.03, 0.03), 0, 1) for _ in range(n)]
+    better = n - 1 if story.course == "flare" else n
+    values = [_clamp(s0 * (1 - 0.65 * k / max(better - 1, 1)) + rng.uniform(-0.03, 0.03), 0, 1) for k in range(better)]
+    if story.course == "flare":
+        values.append(min(0.85, s0 + 0.3))
+    return values
+
+
+def _traits(rng: random.Random, client: clients.ClientRecord, story: _Story, first_day: date) -> dict[str, Any]:
+    """What stays the same about a client from visit to visit."""
+    occupation = client.details.occupation or ""
+    seated = any(word.lower() in occupation.lower() for word in SEATED_WORK)
+    side = rng.choice(("left", "right"))
+    flexion = story.profile == "flexion"
+    side_right = rng.uniform(35, 55)
+    return {
+        "side": side,
+        "seated": seated,
+        "odi_offsets": [rng.uniform(-0.9, 0.9) for _ in range(10)],
+        "odi_private": rng.random() < 0.3,  # leaves the sex-life section blank
+        "rmdq_order": rng.sample(range(1, 25), 24),
+        "neck": rng.random() < 0.3,
+        "psfs": [(activity, rng.randint(0, 2)) for activity in rng.sample(PSFS_ACTIVITIES, rng.randint(2, 3))],
+        "endurance": (
+            rng.uniform(60, 95),  # flexor
+            rng.uniform(35, 60) if flexion else rng.uniform(70, 110),  # extensor: low when flexion provokes
+            side_right,
+            side_right * rng.uniform(0.9, 1.08),  # left: within 5 % of the right for some clients
+        ),
+        "hips": (rng.randint(95, 120), rng.randint(25, 40), rng.randint(35, 45)),
+        "pain": PainHistory(
+            onset_date=first_day - timedelta(days=rng.randint(21, 500)),
+            onset=rng.choice(("sudden", "gradual", "after_event")),
+            mechanism=rng.choice(MECHANISMS[story.profile]),
+            locations=("central_low_back", f"{side}_low_back")
+            + ((f"{side}_buttock", f"{side}_thigh", f"{side}_below_knee") if story.neural else ()),
+            previous_episodes=rng.choice(EPISODES),
+            medications=rng.choice(MEDICATIONS),
+        ),
+        "lifestyle": Lifestyle(
+            sitting_hours=rng.randint(7, 10) if seated else rng.randint(2, 5),
+            water_litres=rng.choice((1.0, 1.25, 1.5, 2.0, 2.5)),
+            sleep_hours=rng.choice((5.5, 6.0, 6.5, 7.0, 7.5, 8.0)),
+            sleep_position=rng.choice(("back", "side", "front", "varies")),
+            occupation_demands=f"{occupation}: "
+            + ("long hours sitting" if seated else "on their feet, lifting and carrying"),
+            current_activity=rng.choice(ACTIVITY_NOW),
+            goals=tuple(
+                Goal(text, first_day + timedelta(days=rng.randint(90, 240)))
+                for text in rng.sample(GOALS, rng.randint(1, 3))
+            ),
+        ),
+    }
+
+
+def _measured(story: _Story, traits: dict[str, Any], s: float, visit: int, weeks: int, flagged: bool) -> dict[str, Any]:
+    """Everything screened or measured at one visit, for the severity `s` on that day."""
+    side = traits["side"]
+    provoking = PROVOKING[story.profile] + (NEURAL_TESTS if story.neural else ())
+    results = {code: ProvocationResult("no_change") for code in PROVOCATION_TESTS}
+    for code in EASING[story.profile]:
+        if s > 0.15:
+            results[code] = ProvocationResult("eases")
+    for code, threshold in provoking:
+        if s > threshold:
+            results[code] = ProvocationResult("provokes", side=side, location="low back")
+    odi = [int(_clamp(round(s * 4.2 + off), 0, 5)) for off in traits["odi_offsets"]]
+    if traits["odi_private"]:
+        odi[7] = None
+    worry = story.worry * (0.5 + s)
+    agree = (
+        story.neural or s > 0.6, traits["neck"], s > 0.5, s > 0.45,
+        worry > 0.3, worry > 0.4, worry > 0.5, worry > 0.45,
+    )  # fmt: skip
+    if s > 0.6 or (story.worry > 0.8 and s > 0.35):
+        bother = "very much"
+    else:
+        bother = "moderately" if s > 0.4 else "slightly" if s > 0.2 else "not at all"
+    growth = 1 + (0.12 if story.course == "improving" else 0.04) * visit
+    flexor, extensor, right, left = (round(t * growth) for t in traits["endurance"])
+    hip_flexion, internal, external = traits["hips"]
+    nprs = int(_clamp(round(s * 13), 0, 10))
+    return {
+        "nprs": (nprs, max(0, nprs - 2), min(10, nprs + 2 + (s > 0.5))),
+        "pattern": "constant" if s > 0.6 else "intermittent",
+        "pins": story.neural or (flagged and "bilateral_leg_symptoms" in story.flags),
+        "provocation": results,
+        "rom": RangeOfMotion(
+            schober_cm=round(3.2 + (1 - s) * 2.5, 1), fingertip_floor_cm=float(round(5 + s * 35)),
+            hip_flexion_left=hip_flexion, hip_flexion_right=hip_flexion - 5,
+            hip_internal_left=internal, hip_internal_right=internal + 3,
+            hip_external_left=external, hip_external_right=external,
+            thomas_left="positive" if traits["seated"] and s > 0.3 else "negative",
+            thomas_right="positive" if traits["seated"] and s > 0.4 else "negative",
+        ),  # fmt: skip
+        "endurance": EnduranceTimes(flexor, extensor, right, left),
+        "questionnaires": Questionnaires(
+            odi=tuple(odi),
+            rmdq=tuple(sorted(traits["rmdq_order"][: int(_clamp(round(s * 20), 0, 24))])),
+            start_back_agree=agree,
+            start_back_bothersomeness=bother,
+            psfs=tuple(
+                PsfsActivity(activity, int(_clamp(round(10 * (1 - s)) - low, 0, 10))) for activity, low in traits["psfs"]
+            ),
+        ),
+        "weeks": weeks,
+    }
+
+
+def _visit_data(base: AssessmentData, story: _Story, m: dict[str, Any], visit: int, flagged: bool) -> AssessmentData:
+    pain = base.pain
+    workup = story.first_workup if visit == 0 else story.workup
+    seen = () if workup == "none" else ("primary_care",) + (("imaging",) if workup == "in_progress" else ())
+    aggravating, easing = AGGRAVATING[story.profile]
+    locations = pain.locations
+    if flagged and "bilateral_leg_symptoms" in story.flags:
+        locations = tuple(dict.fromkeys(locations + ("left_thigh", "right_thigh", "left_below_knee", "right_below_knee")))
+    now, best, worst = m["nprs"]
+    pain = dataclasses.replace(
+        pain, locations=locations, nprs_now=now, nprs_best=best, nprs_worst=worst, pattern=m["pattern"],
+        worse_time="end_of_day" if story.profile == "extension" else "morning",
+        aggravating=aggravating, easing=easing, pins_and_needles=m["pins"],
+        numbness=flagged and "saddle_numbness" in story.flags,
+        workup_status=workup, workup_seen=seen, workup_result=WORKUP_RESULTS[workup],
+    )  # fmt: skip
+    return dataclasses.replace(
+        base,
+        pain=pain,
+        red_flags=story.flags if flagged else (),
+        red_flag_notes=story.flag_notes if flagged else "Screened: none reported.",
+        provocation=m["provocation"],
+        rom=m["rom"],
+        endurance=m["endurance"],
+        questionnaires=m["questionnaires"],
+        weeks_without_improvement=m["weeks"],
+    )
+
+
+def _assessment_story(
+    session: Session, rng: random.Random, today: date, client: clients.ClientRecord, network: dict[str, list[int]]
+) -> tuple[int, int]:
+    """Assessments (and a clearance where the story has one) for a client; returns the counts."""
+    story = STORIES.get(client.name) or _Story(
+        rng.choice(("flexion", "extension", "mixed")),
+        visits=rng.randint(2, 5),
+        severity=rng.uniform(0.35, 0.65),
+        first_workup=rng.choice(("none", "none", "complete_resolved")),
+        worry=rng.uniform(0.0, 0.5),
+    )
+    trainer = client.details.trainer_id
+    if story.draft == "only":
+        traits = _traits(rng, client, story, today)
+        draft = assessments.start(session, client.id, trainer_id=trainer, assessed_on=today, today=today)
+        pain = dataclasses.replace(traits["pain"], nprs_now=5, nprs_worst=7, workup_status="none")
+        first = AssessmentData(pain=pain, lifestyle=traits["lifestyle"])
+        assessments.save(session, draft.id, draft.version, first, today=today)
+        return 1, 0
+    if story.visits == 0:
+        return 0, 0
+
+    latest_day = today - timedelta(days=rng.randint(*story.latest_days_ago))
+    gap = rng.randint(28, 49)
+    days = [latest_day - timedelta(days=gap * (story.visits - 1 - k) + (rng.randint(-4, 4) if k else 0))
+            for k in range(story.visits)]  # fmt: skip
+    days[-1] = latest_day
+    traits = _traits(rng, client, story, days[0])
+    for visit, (day, s) in enumerate(zip(days, _severities(story, rng))):
+        flagged = bool(story.flags) and visit == story.visits - 1
+        weeks = (day - days[0]).days // 7 if story.course == "plateau" else 0
+        record = assessments.start(
+            session, client.id, trainer_id=trainer, assessed_on=day, copy_from_latest=visit > 0, today=today
+        )
+        base = record.data if visit else AssessmentData(pain=traits["pain"], lifestyle=traits["lifestyle"])
+        data = _visit_data(base, story, _measured(story, traits, s, visit, weeks, flagged), visit, flagged)
+        saved = assessments.save(session, record.id, record.version, data, today=today)
+        assessments.sign(session, saved.id, saved.version, trainer)
+    count = story.visits
+    if story.draft == "next":
+        draft = assessments.start(
+            session, client.id, trainer_id=trainer, assessed_on=today, copy_from_latest=True, today=today
+        )
+        pain = dataclasses.replace(draft.data.pain, nprs_now=2, nprs_worst=4)
+        assessments.save(session, draft.id, draft.version, dataclasses.replace(draft.data, pain=pain), today=today)
+        count += 1
+    if story.clearance is None:
+        return count, 0
+    status, after, who, restrictions, notes = story.clearance
+    clearances.record(
+        session, client.id, cleared_on=min(today, latest_day + timedelta(days=after)), status=status,
+        clinician_id=network["primary_care"][0] if who is None else None, clinician_name=who,
+        restrictions=restrictions, notes=notes, today=today,
+    )  # fmt: skip
+    return count, 1
 
 
 # --- bulk clients for benchmarks ------------------------------------------------------------

@@ -124,6 +124,7 @@ def downgrade():
 
 
 def test_an_existing_database_is_backed_up_before_it_is_migrated(tmp_path, monkeypatch, next_migration):
+    head = schema.head_revision()
     path = tmp_path / "studio.sqlite"
     first = open_database(path, create=True)
     with first.session_factory.begin() as s:
@@ -133,11 +134,11 @@ def test_an_existing_database_is_backed_up_before_it_is_migrated(tmp_path, monke
     monkeypatch.setattr(schema, "MIGRATIONS", next_migration)
     upgraded = open_database(path)
     try:
-        assert upgraded.migrated_from == "0001"
+        assert upgraded.migrated_from == head
         backup = upgraded.pre_migration_backup
         assert backup is not None and backup in list_backups(path)
         with sqlite3.connect(backup) as conn:
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
             assert conn.execute("SELECT first_name FROM client").fetchall() == [("Ana",)]
         with upgraded.engine.connect() as conn:
             assert schema.current_revision(conn) == "9000"

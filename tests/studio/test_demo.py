@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from studio.db import open_database
 from studio.errors import UprightError
 from studio.fields import format_value
-from studio.models import Client, ClientSearchTerm
+from studio.models import Assessment, Client, ClientSearchTerm, MedicalClearance
 from studio.services import clients, clinicians, demo, staff, studio_profile
 
 TODAY = date(2026, 5, 1)
@@ -37,8 +37,10 @@ def test_summary_counts_what_is_in_the_database(filled):
     with database.session_factory() as s:
         everyone = clients.all_records(s)
         assert summary == demo.DemoSummary(
-            "Upright Demo Studio", staff=6, clinicians=12, clients=len(everyone), archived_clients=2
-        )
+            "Upright Demo Studio", staff=6, clinicians=12, clients=len(everyone), archived_clients=2,
+            assessments=s.scalar(select(func.count()).select_from(Assessment)),
+            clearances=s.scalar(select(func.count()).select_from(MedicalClearance)),
+        )  # fmt: skip
         assert 28 <= len(everyone) <= 32
         assert sum(r.archived for r in everyone) == 2
         assert len(clinicians.search(s, include_archived=True)) == 12
