@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from studio.clinical import endurance, measures, profile, provocation, red_flags, referral
+from studio.clinical import endurance, measures, profile, red_flags, referral
 
 # --- choices (code, label) -------------------------------------------------------------------
 
@@ -270,7 +270,7 @@ def findings(data: AssessmentData) -> Findings:
     if workup is None:
         missing.append("the medical workup question")
     flags = tuple(FlagFound(f.code, f.tier, f.wording) for f in red_flags.flags_found(data.red_flags))
-    recommendation = referral.recommend(data.red_flags, workup or "none", data.weeks_without_improvement)
+    recommendation = referral.recommend(data.red_flags, workup or "none", data.weeks_without_improvement or 0)
     intolerance = profile.intolerance(results)
     below_knee = bool(BELOW_KNEE & set(data.pain.locations))
     advice = referral.advisories(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import options
+from ui.assessment.tab import AssessmentTab
 from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
 from ui.widgets.leaving import leave_then
@@ -25,7 +26,7 @@ from ui.widgets.tables import list_table
 SEARCH_DELAY_MS = 150
 
 # The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here.
-CLIENT_TABS = [ClientTab]
+CLIENT_TABS = [ClientTab, AssessmentTab]
 
 
 class ClientsPage(QWidget):
@@ -48,7 +49,7 @@ class ClientsPage(QWidget):
         self.model = ClientListModel(runner, self)
         self.table = list_table(self.model)
         self.table.setObjectName("clientList")
-        for column, width in enumerate((220, 100, 130, 190)):
+        for column, width in enumerate((200, 90, 120, 190)):
             self.table.horizontalHeader().resizeSection(column, width)
         self.list_status = QLabel()
         self.list_status.setObjectName("listStatus")
@@ -91,7 +92,7 @@ class ClientsPage(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([470, 810])
+        self.splitter.setSizes([400, 880])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
@@ -187,6 +188,9 @@ class ClientsPage(QWidget):
         self.search_box.selectAll()
 
     def _client_saved(self, record) -> None:
+        if self.current_id != record.id:  # a new client: the other tabs can start on them now
+            for tab in self.workspace[1:]:
+                tab.show_client(record.id)
         self.current_id = record.id
         self.status.emit(f"Saved {record.name}")
         self.model.refresh()
