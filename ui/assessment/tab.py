@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from ui.assessment.findings_panel import FindingsPanel
 from ui.assessment.inputs import Choice, DateInput
 from ui.assessment.progress import ProgressPage
 from ui.assessment.sections import SECTIONS
+from ui.widgets.tables import side_by_side
 
 AUTOSAVE_MS = 1200
 
@@ -92,13 +92,7 @@ class AssessmentTab(QWidget):
         self.nav.setFixedWidth(150)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.findings = FindingsPanel()
-        splitter = QSplitter()
-        splitter.addWidget(self.pages)
-        splitter.addWidget(self.findings)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([600, 300])
+        splitter = side_by_side(self.pages, self.findings, (600, 300), (3, 2))
         body = QHBoxLayout()
         body.addWidget(self.nav)
         body.addWidget(splitter, 1)

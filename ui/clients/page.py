@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from ui.assessment.tab import AssessmentTab
 from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
 from ui.widgets.leaving import leave_then
-from ui.widgets.tables import list_table
+from ui.widgets.tables import list_table, side_by_side
 
 SEARCH_DELAY_MS = 150
 
@@ -86,13 +85,7 @@ class ClientsPage(QWidget):
         self.right.addWidget(empty)
         self.right.addWidget(self.tabs)
 
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([400, 880])
+        self.splitter = side_by_side(left, self.right, (400, 880), (2, 3))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 

@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.widgets.leaving import leave_then
 from ui.widgets.record_editor import RecordEditor
-from ui.widgets.tables import archived_style, list_table
+from ui.widgets.tables import archived_style, list_table, side_by_side
 
 Column = tuple[str, Callable[[Any], str]]
 
@@ -116,13 +115,7 @@ class RecordDirectory(QWidget):
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.list_status)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([700, 580])
+        self.splitter = side_by_side(left, self.editor, (700, 580))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 

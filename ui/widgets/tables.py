@@ -1,11 +1,11 @@
 """How every list in Upright looks and behaves: whole-row single selection, no in-place editing,
-archived records greyed and in italics."""
+archived records greyed and in italics; and the list-beside-detail panes they sit in."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView
 
 
 def list_table(model) -> QTableView:
@@ -34,3 +34,15 @@ def archived_style(role):
     if role == Qt.ItemDataRole.ToolTipRole:
         return "Archived"
     return None
+
+
+def side_by_side(left, right, sizes: tuple[int, int], stretch: tuple[int, int] = (1, 1)) -> QSplitter:
+    """Two panes a person can resize but never collapse to nothing."""
+    splitter = QSplitter()
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    splitter.setChildrenCollapsible(False)
+    splitter.setSizes(list(sizes))
+    return splitter
