@@ -5,6 +5,7 @@ from studio.models.base import Base
 from studio.models.clearance import MedicalClearance
 from studio.models.client import Client, ClientSearchTerm
 from studio.models.clinician import Clinician
+from studio.models.program import Program, ProgramChange, ProgramItem, SessionLog, SessionLogEntry
 from studio.models.staff import StaffMember
 from studio.models.studio_profile import StudioProfile
 
@@ -15,6 +16,11 @@ __all__ = [
     "ClientSearchTerm",
     "Clinician",
     "MedicalClearance",
+    "Program",
+    "ProgramChange",
+    "ProgramItem",
+    "SessionLog",
+    "SessionLogEntry",
     "StaffMember",
     "StudioProfile",
 ]
