@@ -19,13 +19,14 @@ from ui import options
 from ui.assessment.tab import AssessmentTab
 from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
+from ui.program.tab import ProgramTab
 from ui.widgets.leaving import leave_then
 from ui.widgets.tables import list_table, side_by_side
 
 SEARCH_DELAY_MS = 150
 
 # The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here.
-CLIENT_TABS = [ClientTab, AssessmentTab]
+CLIENT_TABS = [ClientTab, AssessmentTab, ProgramTab]
 
 
 class ClientsPage(QWidget):
