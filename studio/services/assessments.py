@@ -21,7 +21,7 @@ from studio.clinical.assessment import KINDS, AssessmentData, Findings, PainHist
 from studio.errors import ValidationError
 from studio.models import Assessment, Client, StaffMember
 from studio.models.base import utcnow
-from studio.services import records
+from studio.services import records, staff
 from studio.services.staff import TRAINING_ROLES
 
 INITIAL = "initial"
@@ -113,11 +113,6 @@ def day_label(day: date) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _person(session: Session, staff_id: int | None) -> str | None:
-    member = session.get(StaffMember, staff_id) if staff_id is not None else None
-    return f"{member.first_name} {member.last_name}" if member else None
-
-
 def _record(session: Session, obj: Assessment) -> AssessmentRecord:
     return AssessmentRecord(
         id=obj.id,
@@ -126,9 +121,9 @@ def _record(session: Session, obj: Assessment) -> AssessmentRecord:
         assessed_on=obj.assessed_on,
         kind=obj.kind,
         trainer_id=obj.trainer_id,
-        trainer_name=_person(session, obj.trainer_id),
+        trainer_name=staff.name_of(session, obj.trainer_id),
         signed_at=obj.signed_at,
-        signed_by_name=_person(session, obj.signed_by_id),
+        signed_by_name=staff.name_of(session, obj.signed_by_id),
         data=from_json(obj.data),
         updated_at=obj.updated_at,
     )
@@ -140,7 +135,7 @@ def _summary(session: Session, obj: Assessment) -> AssessmentSummary:
         id=obj.id,
         assessed_on=obj.assessed_on,
         kind=obj.kind,
-        trainer_name=_person(session, obj.trainer_id),
+        trainer_name=staff.name_of(session, obj.trainer_id),
         signed=obj.signed_at is not None,
         nprs_now=found.nprs_now,
         nprs_worst=found.nprs_worst,

@@ -40,7 +40,7 @@ from studio.exercises.screening import LOADS
 from studio.models import Client, StaffMember
 from studio.models.base import utcnow
 from studio.models.program import Program, ProgramChange, ProgramItem, SessionLog, SessionLogEntry
-from studio.services import assessments, records, safety
+from studio.services import assessments, records, safety, staff
 from studio.services.assessments import day_label
 
 DRAFT, ACTIVE, ARCHIVED = "draft", "active", "archived"
@@ -185,11 +185,6 @@ def _library() -> dict[str, Exercise]:
     return by_code(load_library())
 
 
-def _person(session: Session, staff_id: int | None) -> str | None:
-    member = session.get(StaffMember, staff_id) if staff_id is not None else None
-    return f"{member.first_name} {member.last_name}" if member else None
-
-
 def _exercise_of(obj: ProgramItem, library: Mapping[str, Exercise]) -> Exercise | None:
     if obj.custom_exercise:
         return exercise_from_dict(json.loads(obj.custom_exercise), custom=True)
@@ -230,7 +225,7 @@ def _change_record(session: Session, obj: ProgramChange) -> ChangeRecord:
         to_code=obj.to_code,
         reason=obj.reason,
         by_id=obj.by_id,
-        by_name=_person(session, obj.by_id),
+        by_name=staff.name_of(session, obj.by_id),
         item_id=obj.program_item_id,
     )
 

@@ -85,6 +85,12 @@ def set_archived(session: Session, staff_id: int, expected_version: int | None, 
     return _record(obj)
 
 
+def name_of(session: Session, staff_id: int | None) -> str | None:
+    """"First Last" of a staff member, for records that say who did something."""
+    member = session.get(StaffMember, staff_id) if staff_id is not None else None
+    return f"{member.first_name} {member.last_name}" if member else None
+
+
 def get(session: Session, staff_id: int) -> StaffRecord:
     return _record(records.load_for_edit(session, StaffMember, staff_id, None, "staff member"))
 

@@ -55,7 +55,6 @@ class ProgramTab(QWidget):
         self.runner = runner
         self.client_id: int | None = None
         self.program: programs.ProgramRecord | None = None
-        self.library_names: dict[str, str] = {}
 
         self.picker = QComboBox()
         self.picker.setObjectName("programPicker")
