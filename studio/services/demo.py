@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -30,9 +31,12 @@ from studio.clinical.assessment import (
 )
 from studio.clinical.provocation import PROVOCATION_TESTS
 from studio.errors import UprightError
-from studio.models import Client, ClientSearchTerm, StudioProfile
+from studio.exercises import SessionEntry, by_code, load_library, next_in_chain
+from studio.exercises.progression import PROGRESS, REGRESS
+from studio.models import Client, ClientSearchTerm, StaffMember, StudioProfile
 from studio.models.base import utcnow
-from studio.services import assessments, clearances, clients, clinicians, staff, studio_profile
+from studio.services import assessments, clearances, clients, clinicians, programs, staff, studio_profile
+from studio.services.assessments import day_label
 from studio.services.clients import ClientDetails
 from studio.services.search_terms import client_terms
 from studio.text import joined, sort_key
@@ -51,6 +55,8 @@ class DemoSummary:
     archived_clients: int
     assessments: int = 0
     clearances: int = 0
+    programs: int = 0
+    session_logs: int = 0
 
 
 # --- the demo studio ------------------------------------------------------------------------
@@ -233,7 +239,9 @@ def _is_empty(session: Session) -> bool:
 def fill_demo_studio(session: Session, today: date | None = None, seed: int = 2026) -> DemoSummary:
     """Set up a plausible studio — profile, staff, clinician network, about 30 clients, and
     for most of them assessments over several months with the stories in STORIES (improving,
-    stalled, red flags cleared or not) plus the medical clearances those stories record.
+    stalled, red flags cleared or not) plus the medical clearances those stories record, and
+    exercise programs with session logs as in PROGRAM_STORIES (progressed, regressed, declined,
+    replaced; a draft only where the safety gate blocks).
 
     The same seed and day give the same studio. Refuses a database that already has clients or
     a studio profile, so demo people never end up among a real studio's clients.
@@ -297,12 +305,20 @@ def fill_demo_studio(session: Session, today: date | None = None, seed: int = 20
         if f"{first} {last}" in ARCHIVED_CLIENTS:
             clients.set_archived(session, rec.id, rec.version, True)
             archived += 1
+    # Records that say who did something look the person up by id, and the session keeps only
+    # rows something still refers to: holding the trainers here saves a query per history line.
+    held = [session.get(StaffMember, staff_id) for staff_id in trainers]
     # Its own random stream, so adding stories never changes the clients above.
     story_rng = random.Random(f"{seed}-assessments")
-    counts = [_assessment_story(session, story_rng, today, rec, network) for rec in made]
+    # Programs and sessions run in date order alongside each client's assessments, each client
+    # with its own random stream, so they never change the assessments either.
+    coaches = [_Coach(session, random.Random(f"{seed}-programs-{rec.name}"), today, rec) for rec in made]
+    counts = [_assessment_story(session, story_rng, today, rec, network, coach) for rec, coach in zip(made, coaches)]
+    del held
     return DemoSummary(
         profile.details.name, len(STAFF), len(CLINICIANS), created, archived,
         assessments=sum(a for a, _ in counts), clearances=sum(c for _, c in counts),
+        programs=sum(c.programs for c in coaches), session_logs=sum(c.session_logs for c in coaches),
     )  # fmt: skip
 
 
@@ -569,9 +585,15 @@ def _visit_data(base: AssessmentData, story: _Story, m: dict[str, Any], visit: i
 
 
 def _assessment_story(
-    session: Session, rng: random.Random, today: date, client: clients.ClientRecord, network: dict[str, list[int]]
+    session: Session,
+    rng: random.Random,
+    today: date,
+    client: clients.ClientRecord,
+    network: dict[str, list[int]],
+    coach: _Coach | None = None,
 ) -> tuple[int, int]:
-    """Assessments (and a clearance where the story has one) for a client; returns the counts."""
+    """Assessments (and a clearance where the story has one) for a client; returns the counts.
+    The coach's programs and sessions are run in date order between the visits."""
     story = STORIES.get(client.name) or _Story(
         rng.choice(("flexion", "extension", "mixed")),
         visits=rng.randint(2, 5),
@@ -595,10 +617,14 @@ def _assessment_story(
     days = [latest_day - timedelta(days=gap * (story.visits - 1 - k) + (rng.randint(-4, 4) if k else 0))
             for k in range(story.visits)]  # fmt: skip
     days[-1] = latest_day
+    if coach is not None:
+        coach.plan(story, days)
     traits = _traits(rng, client, story, days[0])
     for visit, (day, s) in enumerate(zip(days, _severities(story, rng))):
         flagged = bool(story.flags) and visit == story.visits - 1
         weeks = (day - days[0]).days // 7 if story.course == "plateau" else 0
+        if coach is not None:
+            coach.run(before=day)
         record = assessments.start(
             session, client.id, trainer_id=trainer, assessed_on=day, copy_from_latest=visit > 0, today=today
         )
@@ -606,6 +632,8 @@ def _assessment_story(
         data = _visit_data(base, story, _measured(story, traits, s, visit, weeks, flagged), visit, flagged)
         saved = assessments.save(session, record.id, record.version, data, today=today)
         assessments.sign(session, saved.id, saved.version, trainer)
+        if coach is not None and visit:
+            coach.reviewed(day)
     count = story.visits
     if story.draft == "next":
         draft = assessments.start(
@@ -614,15 +642,372 @@ def _assessment_story(
         pain = dataclasses.replace(draft.data.pain, nprs_now=2, nprs_worst=4)
         assessments.save(session, draft.id, draft.version, dataclasses.replace(draft.data, pain=pain), today=today)
         count += 1
-    if story.clearance is None:
-        return count, 0
-    status, after, who, restrictions, notes = story.clearance
-    clearances.record(
-        session, client.id, cleared_on=min(today, latest_day + timedelta(days=after)), status=status,
-        clinician_id=network["primary_care"][0] if who is None else None, clinician_name=who,
-        restrictions=restrictions, notes=notes, today=today,
-    )  # fmt: skip
-    return count, 1
+    if story.clearance is not None:
+        status, after, who, restrictions, notes = story.clearance
+        clearances.record(
+            session, client.id, cleared_on=min(today, latest_day + timedelta(days=after)), status=status,
+            clinician_id=network["primary_care"][0] if who is None else None, clinician_name=who,
+            restrictions=restrictions, notes=notes, today=today,
+        )  # fmt: skip
+    if coach is not None:
+        coach.run()
+    return count, int(story.clearance is not None)
+
+
+# --- programs and session logs --------------------------------------------------------------
+
+# How each client's training goes; everyone else with a signed assessment progresses. Clients
+# whose safety gate blocks (an emergency or urgent flag without a clearance) get a draft only.
+PROGRAM_STORIES = {
+    # The program from the previous re-assessment, replaced by a new one after the latest.
+    "Zoë Łukasiewicz-Ødegård": "replaced",
+    # A progression declined while on night shifts, accepted two sessions later.
+    "Thị Lan Nguyễn": "declined",
+    # Progressed, then the pain rose by 3 on the harder exercise: back down a step.
+    "Wojciech Wiśniewski": "regressed",
+    # Three sessions, nearly four weeks away, then eased back in.
+    "José García": "gaps",
+    # The plateau in the assessments: sessions logged, nothing ready to progress.
+    "Αλέξανδρος Παπαδόπουλος": "holding",
+    # Archived clients: they finished a block, and the program was archived with them.
+    "Margaret Thompson": "finished",
+    "Hamish MacLeod": "finished",
+}
+
+# (which items, the change, why) — a trainer fitting the starter program to the client.
+_Item = programs.ProgramItemRecord
+DOSE_TWEAKS: tuple[tuple[Callable[[_Item], bool], Callable[[_Item], dict[str, int]], str], ...] = (
+    (lambda i: i.hold_seconds == 10 and (i.reps or 0) >= 5, lambda i: {"hold_seconds": 8},
+     "Start at 8-second holds: the brace was fading after about 8 seconds at the assessment."),
+    (lambda i: (i.reps or 0) >= 8 and i.hold_seconds is None, lambda i: {"reps": i.reps - 2},
+     "Two fewer reps to start; form was tidy for the first six when we tried it."),
+    (lambda i: i.exercise is not None and i.exercise.family == "walking" and (i.times_per_day or 0) >= 3,
+     lambda i: {"times_per_day": 2}, "Two walks a day fit around work for now; build to three."),
+    (lambda i: i.rest_seconds == 30, lambda i: {"rest_seconds": 45},
+     "Longer rests between holds so that each one is done well."),
+    (lambda i: (i.days_per_week or 0) == 7 and (i.times_per_day or 0) <= 1, lambda i: {"days_per_week": 5},
+     "Five days a week is realistic with the client's hours; two days off are fine."),
+)  # fmt: skip
+# The exercises a story's progressions and regressions are about: the trunk, hip and loading
+# chains, where "harder" means something (not breathing drills or directional-preference moves).
+FOCUS_FAMILIES = ("bird_dog", "side_bridge", "curl_up", "hip_hinge", "hip_mobility", "legs", "glute", "walking")
+ACCEPT_REASONS = (
+    "Full dose with good form two sessions running and pain settled by the next morning: on to {target}.",
+    "{exercise} looks easy now and the pain hardly moves: moving up to {target}.",
+    "Client asked for something harder, and the last two sessions back it up: {target} from today.",
+)
+DECLINE_REASON = (
+    "Back on night shifts this fortnight and sleeping badly: staying with {exercise} until the rota settles."
+)
+ACCEPT_AFTER_DECLINE = "Days again and sleeping better: moving up to {target} now."
+REGRESS_REASON = (
+    "Pain up 3 points after {exercise} and still up the next morning: back to {target} for two weeks, "
+    "then try again."
+)
+FLARE_NOTE = "Back sore since lifting a pallet at work on Friday; {exercise} hurt today."
+GAP_NOTE = "First session after {weeks} weeks away (family visit abroad); eased back in with lighter sets."
+HOLDING_NOTES = (
+    "Pain about the same as last month; talked through seeing a pain specialist.",
+    "Bad week at work; kept everything at the same level.",
+)
+SESSION_NOTES = (
+    "Good session; the brace is becoming automatic.", "Walking to work most days now.",
+    "Tight after a long drive yesterday; settled during the warm-up.", "Sleeping better this week.",
+    "Asked for a printed copy of the home program.", "Did the home program four times this week.",
+)  # fmt: skip
+FINISHED_REASON = "Finished the block and trains on their own now; stopped coming, client file archived."
+ON_HOLD_TITLE = "Starter program – on hold until medically cleared"
+OVERRIDE_REASON = (
+    "Claire Dubois (physio) asked for gentle cat-camel as a warm-up only, in the range that stays "
+    "pain-free; stop if it brings on symptoms."
+)
+
+
+@dataclass
+class _Planned:
+    """A session to log: which program (0, or 1 for the one replacing it), what happens."""
+
+    day: date
+    phase: int = 0
+    flare: bool = False  # the focus exercise's pain rises by 3
+    eased: bool = False  # back after a break: lighter sets
+    note: str | None = None
+    decide: tuple[str, ...] = ()  # after the session: progress / progress_second / decline / regress
+
+
+class _Coach:
+    """One client's programs and session logs. The plan is a list of dated events run in date
+    order between the client's assessments, so each program is built from the assessment that
+    was the latest on its day and every decision is screened against what was known then."""
+
+    def __init__(self, session: Session, rng: random.Random, today: date, client: clients.ClientRecord):
+        self.session, self.rng, self.today, self.client = session, rng, today, client
+        self.trainer = client.details.trainer_id
+        self.events: list[tuple[date, int, Callable[[], None]]] = []
+        self.program: programs.ProgramRecord | None = None  # the one trained on, as last returned
+        self.focus: list[int] = []  # the items the story's decisions are about
+        self.pain = 4  # NPRS now at the assessment the program was built from
+        self.phase_sessions: dict[int, int] = {}
+        self.holding = self.declined = False
+        self.programs = self.session_logs = 0
+        self.library = by_code(load_library())
+
+    # --- the plan
+
+    def plan(self, story: _Story, days: list[date]) -> None:
+        kind = PROGRAM_STORIES.get(self.client.name, "progressed")
+        rng, today, latest = self.rng, self.today, days[-1]
+        if story.flags and (story.clearance is None or story.clearance[0] not in clearances.CLEARING):
+            self._at(latest, self._draft_on_hold)
+            return
+        if kind == "finished":
+            dates = self._spread(latest + timedelta(days=3), latest + timedelta(days=60), rng.randint(6, 9))
+            self._program(latest, self._sessions(dates, {1: ("progress",), 4: ("progress_second",)}))
+            self._at(dates[-1] + timedelta(days=14), self._finish)
+            return
+        if kind == "replaced" and len(days) >= 2:
+            first, second = days[-2], days[-1]
+            two_days = timedelta(days=2)
+            before = self._spread(first + two_days, second - two_days, _within((second - first).days // 7, 4, 6))
+            after = self._spread(second + two_days, today, _within((today - second).days // 6, 0, 5))
+            self._program(first, self._sessions(before, {1: ("progress",)}))
+            self._program(second, self._sessions(after, {1: ("progress",)}, phase=1), phase=1)
+            return
+        need = 49 if kind == "gaps" else 21  # a break needs a longer stretch of training around it
+        base = next((day for day in reversed(days) if (today - day).days >= need), latest)
+        start = base
+        if story.clearance is not None:  # trained only once cleared
+            start = max(base, min(today, latest + timedelta(days=story.clearance[1])))
+        start += timedelta(days=rng.randint(2, 4))
+        window = (today - start).days
+        if kind == "gaps" and window >= 45:
+            first = self._spread(start, start + timedelta(days=17), 3)
+            back = first[-1] + timedelta(days=rng.randint(25, 30))
+            dates = first + self._spread(back, today, _within((today - back).days // 5, 3, 6))
+            weeks = (back - first[-1]).days // 7
+            plan = {1: ("progress",)}
+            sessions = self._sessions(dates, plan)
+            sessions[3] = dataclasses.replace(sessions[3], eased=True, note=GAP_NOTE.format(weeks=weeks))
+        else:
+            dates = self._spread(start, today, _within(window // 5, 4, 12))
+            plan = {
+                "progressed": {1: ("progress",), 5: ("progress_second",)},
+                "gaps": {1: ("progress",)},
+                "declined": {1: ("decline",), 3: ("progress",)},
+                "regressed": {1: ("progress",), 3: ("regress",)},
+                "holding": {},
+            }[kind]
+            sessions = self._sessions(dates, plan)
+            if kind == "regressed" and len(sessions) > 3:
+                sessions[3] = dataclasses.replace(sessions[3], flare=True)
+            if kind == "holding":
+                for index, note in zip((1, len(sessions) - 1), HOLDING_NOTES):
+                    sessions[index] = dataclasses.replace(sessions[index], note=note)
+        self.holding = kind == "holding"
+        self._program(base, sessions)
+
+    def _sessions(self, dates: list[date], plan: dict[int, tuple[str, ...]], phase: int = 0) -> list[_Planned]:
+        return [
+            _Planned(day, phase, decide=plan.get(index, ()),
+                     note=self.rng.choice(SESSION_NOTES) if self.rng.random() < 0.2 else None)
+            for index, day in enumerate(dates)
+        ]  # fmt: skip
+
+    def _spread(self, start: date, end: date, n: int) -> list[date]:
+        """n days from start to end (never after today), one in each equal stretch."""
+        end = min(end, self.today)
+        span = (end - start).days + 1
+        n = min(n, span)
+        if n <= 0:
+            return []
+        bounds = [index * span // n for index in range(n + 1)]
+        return [start + timedelta(days=self.rng.randrange(bounds[i], bounds[i + 1])) for i in range(n)]
+
+    def _program(self, built_on: date, sessions: list[_Planned], phase: int = 0) -> None:
+        self._at(built_on, lambda: self._build(phase))
+        for planned in sessions:
+            self._at(planned.day, lambda planned=planned: self._log(planned))
+
+    def _at(self, day: date, action: Callable[[], None]) -> None:
+        self.events.append((day, len(self.events), action))
+
+    def run(self, before: date | None = None) -> None:
+        """Run the planned events dated before `before` (all of them when None), oldest first."""
+        self.events.sort(key=lambda event: event[:2])
+        while self.events and (before is None or self.events[0][0] < before):
+            self.events.pop(0)[2]()
+
+    # --- building
+
+    def _draft_on_hold(self) -> None:
+        client, by = self.client.id, self.trainer
+        programs.suggest_from_assessment(self.session, client, created_by_id=by, title=ON_HOLD_TITLE)
+        self.programs += 1
+
+    def _build(self, phase: int) -> None:
+        s, cid, by = self.session, self.client.id, self.trainer
+        previous = self.program
+        latest = assessments.latest(s, cid, signed_only=True)
+        title = None if phase == 0 else f"Program after the re-assessment of {day_label(latest.assessed_on)}"
+        program = programs.suggest_from_assessment(s, cid, created_by_id=by, title=title)
+        self.programs += 1
+        if previous is not None:
+            program = self._carry_over(previous, program)
+        targets = {item.id: next_in_chain(self.library, item.exercise_code, PROGRESS) for item in program.items}
+        allowed = self._allowed(*{code for code in targets.values() if code})
+        # Items whose next step the screening allows come first; then ones where only the dose can grow.
+        ready, capped = [], []
+        for item in program.items:
+            if item.exercise is None or item.exercise.family not in FOCUS_FAMILIES or targets[item.id] is None:
+                continue
+            if targets[item.id] in allowed:
+                ready.append(item)
+            elif item.reps or item.hold_seconds:
+                capped.append(item)
+        chosen = self.rng.sample(ready, len(ready)) + self.rng.sample(capped, len(capped))
+        self.focus = [item.id for item in chosen[:2]]
+        tweaks = [(item, change, why) for item in program.items for test, change, why in DOSE_TWEAKS if test(item)]
+        done: set[int] = set()
+        for item, change, why in self.rng.sample(tweaks, len(tweaks)):
+            if item.id in done or len(done) == 2:
+                continue
+            done.add(item.id)
+            program = programs.update_item_dose(s, program.id, None, item.id, **change(item), reason=why, by_id=by)
+        self.program = programs.activate(s, program.id, None, by_id=by)
+        self.pain = latest.data.pain.nprs_now if latest.data.pain.nprs_now is not None else 4
+
+    def _carry_over(self, previous: programs.ProgramRecord, program: programs.ProgramRecord) -> programs.ProgramRecord:
+        """The new program keeps the levels reached in the old one, and adds the next phase."""
+        s, by = self.session, self.trainer
+        reached = {c.from_code: c.to_code for c in previous.history if c.change == "progressed"}
+        wanted = [code for code in ("glute_bridge", "sit_to_stand_box") if code in self.library]
+        allowed = self._allowed(*reached.values(), *wanted)
+        for item in program.items:
+            target = reached.get(item.exercise_code)
+            if target in allowed:
+                said = f"Already progressed past this in “{previous.title}”."
+                program = programs.remove_item(s, program.id, None, item.id, reason=said, by_id=by)
+                program = programs.add_item(s, program.id, None, target, by_id=by)
+        for code in wanted:
+            if code in allowed:
+                program = programs.add_item(s, program.id, None, code, by_id=by)
+        if "cat_camel" in self.library:
+            program = programs.add_item(s, program.id, None, "cat_camel", override_reason=OVERRIDE_REASON, by_id=by)
+        return program
+
+    def _allowed(self, *codes: str) -> set[str]:
+        """Those of the library exercises `codes` that the client's screening allows."""
+        exercises = [self.library[code] for code in dict.fromkeys(codes)]
+        results = programs.screen_for_client(self.session, self.client.id, exercises) if exercises else []
+        return {result.exercise.code for result in results if result.allowed}
+
+    def reviewed(self, day: date) -> None:
+        """After a re-assessment the trainer takes out what the new screening excludes."""
+        program = self.program
+        if program is None or program.status != programs.ACTIVE:
+            return
+        items = [item for item in program.items if item.exercise is not None and not item.override_reason]
+        results = programs.screen_for_client(self.session, self.client.id, [item.exercise for item in items])
+        for item, result in zip(items, results):
+            if not result.allowed:
+                said = f"Re-assessed on {day_label(day)}: " + " ".join(result.reasons)
+                self.program = programs.remove_item(
+                    self.session, program.id, None, item.id, reason=said, by_id=self.trainer
+                )
+
+    # --- sessions
+
+    def _log(self, planned: _Planned) -> None:
+        s, rng = self.session, self.rng
+        program = self.program
+        index = self.phase_sessions.get(planned.phase, 0)
+        self.phase_sessions[planned.phase] = index + 1
+        settling = 0 if self.holding else min(index, 8) * 0.06
+        before = max(0, min(7, round(self.pain * (1 - settling)) + rng.choice((-1, 0, 0, 1))))
+        entries = {}
+        note = planned.note
+        for item in program.items:
+            focus = bool(self.focus) and item.id == self.focus[0]
+            entries[item.id] = self._entry(item, before, focus=item.id in self.focus, flare=planned.flare and focus,
+                                           eased=planned.eased)  # fmt: skip
+            if planned.flare and focus:
+                note = FLARE_NOTE.format(exercise=item.exercise.name)
+        programs.log_session(s, self.client.id, program.id, planned.day, entries, self.trainer, notes=note,
+                             today=self.today)  # fmt: skip
+        self.session_logs += 1
+        for what in planned.decide:
+            self._decide(what)
+
+    def _entry(self, item: _Item, before: int, *, focus: bool, flare: bool, eased: bool) -> SessionEntry:
+        rng = self.rng
+        if not focus and rng.random() < 0.04:
+            return SessionEntry(done=False)
+        sets, reps, hold = item.sets, item.reps, item.hold_seconds
+        short = eased or (not focus and rng.random() < (0.5 if self.holding else 0.15))
+        if short and reps and reps > 2:
+            reps -= 2 if eased else 1
+        elif short and hold and hold > 3:
+            hold -= 3 if eased else 2
+        if flare:
+            rise, next_day = 3, 3
+        else:
+            rise = rng.choice((1, 2) if self.holding else (0, 0, 1, 1, 2))
+            next_day = min(rise, rng.choice((0, 0, 1)))
+        form = True if focus or rng.random() < 0.9 else None
+        return SessionEntry(
+            done=True, sets_done=sets, reps_done=reps, hold_done=hold, pain_before=before,
+            pain_after=min(10, before + rise), pain_next_day=min(10, before + next_day), form_ok=form,
+        )  # fmt: skip
+
+    def _decide(self, what: str) -> None:
+        which = 1 if what == "progress_second" else 0
+        if len(self.focus) <= which:
+            return
+        item_id = self.focus[which]
+        action = REGRESS if what == "regress" else PROGRESS
+        found = [p for p in programs.proposals(self.session, self.program.id) if p.item.id == item_id]
+        if not found or found[0].proposal.action != action:
+            return  # the rule does not back it (a short session, a removed item): nothing to decide
+        item, target = found[0].item, found[0].target_code
+        accept = what != "decline"
+        if accept and target is None:
+            return
+        if accept and not self._allowed(target):
+            if action == PROGRESS:
+                self._more_of(item, target)
+            return  # an easier step the screening excludes: the trainer keeps the exercise
+        words = {"exercise": item.exercise.name, "target": self.library[target].name if target else ""}
+        if what == "decline":
+            reason, self.declined = DECLINE_REASON, True
+        elif what == "regress":
+            reason = REGRESS_REASON
+        elif self.declined:
+            reason = ACCEPT_AFTER_DECLINE
+        else:
+            reason = self.rng.choice(ACCEPT_REASONS)
+        self.program = programs.apply_proposal(self.session, self.program.id, item_id, action, accept=accept,
+                                               reason=reason.format(**words), by_id=self.trainer)  # fmt: skip
+
+    def _more_of(self, item: _Item, target: str) -> None:
+        """Ready to progress, but the screening excludes the next exercise: more of this one."""
+        why = " ".join(programs.screen_for_client(self.session, self.client.id, [self.library[target]])[0].reasons)
+        if item.reps:
+            change, said = {"reps": item.reps + 2}, "two more reps"
+        else:
+            change, said = {"hold_seconds": item.hold_seconds + 5}, "five seconds more on each hold"
+        why = why[:1].lower() + why[1:].rstrip(".")
+        reason = (f"Full dose with good form two sessions running, but {self.library[target].name} is not allowed "
+                  f"yet ({why}): {said} instead.")  # fmt: skip
+        self.program = programs.update_item_dose(self.session, self.program.id, None, item.id, **change,
+                                                 reason=reason, by_id=self.trainer)  # fmt: skip
+
+    def _finish(self) -> None:
+        program_id, by = self.program.id, self.trainer
+        self.program = programs.archive(self.session, program_id, None, reason=FINISHED_REASON, by_id=by)
+
+
+def _within(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
 
 
 # --- bulk clients for benchmarks ------------------------------------------------------------

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from studio.db import open_database
 from studio.errors import UprightError
 from studio.fields import format_value
-from studio.models import Assessment, Client, ClientSearchTerm, MedicalClearance
-from studio.services import clients, clinicians, demo, staff, studio_profile
+from studio.models import Assessment, Client, ClientSearchTerm, MedicalClearance, Program, SessionLog
+from studio.services import (
+    assessments, clearances, clients, clinicians, demo, programs, safety, staff, studio_profile,
+)  # fmt: skip
 
 TODAY = date(2026, 5, 1)
 
@@ -40,6 +42,8 @@ def test_summary_counts_what_is_in_the_database(filled):
             "Upright Demo Studio", staff=6, clinicians=12, clients=len(everyone), archived_clients=2,
             assessments=s.scalar(select(func.count()).select_from(Assessment)),
             clearances=s.scalar(select(func.count()).select_from(MedicalClearance)),
+            programs=s.scalar(select(func.count()).select_from(Program)),
+            session_logs=s.scalar(select(func.count()).select_from(SessionLog)),
         )  # fmt: skip
         assert 28 <= len(everyone) <= 32
         assert sum(r.archived for r in everyone) == 2
@@ -124,6 +128,12 @@ def test_the_same_seed_gives_the_same_studio_and_another_seed_does_not(tmp_path)
         with db.session_factory.begin() as s:
             demo.fill_demo_studio(s, today=TODAY, seed=seed)
             result = [(r.details, r.archived) for r in clients.all_records(s)]
+            # Programs and sessions too, all but the timestamps (those are the real clock).
+            for program_id in s.scalars(select(Program.id).order_by(Program.id)):
+                p = programs.get(s, program_id)
+                result.append((p.client_id, p.status, p.title, p.notes, [(i.exercise_code, i.dose) for i in p.items]))
+                result.append([(c.change, c.exercise_code, c.from_code, c.to_code, c.reason) for c in p.history])
+                result.append([(log.logged_on, log.notes, log.entries) for log in programs.list_sessions(s, p.id)])
         db.close()
         return result
 
@@ -226,3 +236,140 @@ def test_generator_goes_alongside_the_demo_and_is_fast(filled):
     with database.session_factory() as s:
         assert s.scalar(select(func.count()).select_from(Client)) == 10_030
         assert [r.list_name for r in clients.search(s, "lukasiewicz")] == ["Łukasiewicz-Ødegård, Zoë"]
+
+
+# --- programs and session logs --------------------------------------------------------------
+
+
+def _programs_by_client(s) -> dict[str, list[programs.ProgramRecord]]:
+    return {
+        r.name: [programs.get(s, row.id) for row in programs.list_for_client(s, r.id)]
+        for r in clients.all_records(s)
+    }
+
+
+def test_only_clients_the_safety_gate_passes_have_an_active_program(filled):
+    database, _ = filled
+    with database.session_factory() as s:
+        by_client = _programs_by_client(s)
+        ids = {r.name: r.id for r in clients.all_records(s)}
+        gates = {name: safety.gate(s, cid) for name, cid in ids.items()}
+        signed = {name: assessments.latest(s, cid, signed_only=True) is not None for name, cid in ids.items()}
+        current = {r.name for r in clients.all_records(s) if not r.archived}
+    active = {name for name, rows in by_client.items() if any(p.status == programs.ACTIVE for p in rows)}
+    assert active and all(gates[name].passed for name in active)
+    assert all(sum(p.status == programs.ACTIVE for p in rows) <= 1 for rows in by_client.values())
+    # Blocked by an emergency or urgent flag with no clearance: a draft waiting, never active.
+    for name in ("Kofi Boateng", "Dmitri Sokolov"):
+        assert not gates[name].passed
+        assert by_client[name] and all(p.status == programs.DRAFT for p in by_client[name]), name
+    # Most assessed, unblocked, current clients train on an active program; nobody unassessed has one.
+    trainable = {name for name in current if signed[name] and gates[name].passed}
+    assert len(active & trainable) >= 0.8 * len(trainable) and active <= trainable
+    assert all(not by_client[name] for name, has in signed.items() if not has)
+    # Cleared with restrictions: the activation records the clearance it relied on.
+    ingrid = next(p for p in by_client["Ingrid Bergström"] if p.status == programs.ACTIVE)
+    activated = next(c for c in ingrid.history if c.change == "activated")
+    assert "Cleared with restrictions" in activated.reason
+
+
+def test_session_logs_fall_between_the_assessment_and_the_demo_day(filled):
+    database, summary = filled
+    with database.session_factory() as s:
+        by_client = _programs_by_client(s)
+        ids = {r.name: r.id for r in clients.all_records(s)}
+        first_signed = {
+            name: min((a.assessed_on for a in assessments.list_for_client(s, cid) if a.signed), default=None)
+            for name, cid in ids.items()
+        }
+        logs = {name: [log for p in rows for log in programs.list_sessions(s, p.id)] for name, rows in by_client.items()}
+        ingrid_cleared = clearances.list_for_client(s, ids["Ingrid Bergström"])[0].cleared_on
+    assert summary.session_logs == sum(len(rows) for rows in logs.values()) > 100
+    for name, rows in by_client.items():
+        trained = [p for p in rows if p.status != programs.DRAFT]
+        if not trained:
+            assert not logs[name], name
+            continue
+        assert 4 <= len(logs[name]) <= 12, (name, len(logs[name]))
+        for log in logs[name]:
+            assert first_signed[name] < log.logged_on <= TODAY, (name, log.logged_on)
+            assert log.entries and log.trainer_id is not None
+        days = [log.logged_on for log in logs[name]]
+        assert len(set(days)) == len(days), name  # one session a day at most
+    # Trained only once cleared.
+    assert all(log.logged_on > ingrid_cleared for log in logs["Ingrid Bergström"])
+    # Attendance gaps for one client: a break of three weeks or more, noted when they came back.
+    jose = sorted(logs["José García"], key=lambda log: log.logged_on)
+    gaps = [(b.logged_on - a.logged_on).days for a, b in zip(jose, jose[1:])]
+    assert max(gaps) >= 21
+    back = jose[gaps.index(max(gaps)) + 1]
+    assert back.notes and "away" in back.notes
+
+
+def test_program_history_shows_progressions_a_regression_and_a_decline_with_reasons(filled):
+    database, _ = filled
+    with database.session_factory() as s:
+        by_client = _programs_by_client(s)
+    changes = {name: [c for p in rows for c in p.history] for name, rows in by_client.items()}
+    everything = [c for rows in changes.values() for c in rows]
+    assert all(c.reason for c in everything if c.change in ("progressed", "regressed", "declined", "dose_changed"))
+    progressed = {name for name, rows in changes.items() if any(c.change == "progressed" for c in rows)}
+    assert len(progressed) >= 10
+    assert all(c.from_code and c.to_code and c.from_code != c.to_code for c in everything if c.change == "progressed")
+
+    regressed = [c for c in changes["Wojciech Wiśniewski"] if c.change == "regressed"]
+    assert len(regressed) == 1 and "Pain up 3 points" in regressed[0].reason
+    assert [name for name, rows in changes.items() if any(c.change == "regressed" for c in rows)] == [
+        "Wojciech Wiśniewski"
+    ]
+    declined = [c for c in changes["Thị Lan Nguyễn"] if c.change == "declined"]
+    assert len(declined) == 1 and "night shifts" in declined[0].reason
+    later = [c for c in changes["Thị Lan Nguyễn"] if c.change == "progressed" and c.item_id == declined[0].item_id]
+    assert later and later[0].id > declined[0].id  # accepted a fortnight later
+    # The plateau: sessions logged, nothing moved on.
+    assert not any(c.change in ("progressed", "regressed") for c in changes["Αλέξανδρος Παπαδόπουλος"])
+    # Every trained program was fitted to the client: at least two dose changes with reasons.
+    for name, rows in by_client.items():
+        for p in rows:
+            if p.status != programs.DRAFT:
+                assert sum(c.change == "dose_changed" for c in p.history) >= 2, name
+
+
+def test_an_older_program_was_archived_when_a_newer_one_replaced_it(filled):
+    database, _ = filled
+    with database.session_factory() as s:
+        by_client = _programs_by_client(s)
+        zoe = by_client["Zoë Łukasiewicz-Ødegård"]
+        older = next(p for p in zoe if p.status == programs.ARCHIVED)
+        older_logs = programs.list_sessions(s, older.id)
+        newer = next(p for p in zoe if p.status == programs.ACTIVE)
+    assert older.archived_at is not None and older_logs
+    assert any(c.change == "archived" and newer.title in c.reason for c in older.history)
+    assert newer.title.startswith("Program after the re-assessment")
+    # The archived clients' programs were archived with them, with the reason.
+    for name in ("Margaret Thompson", "Hamish MacLeod"):
+        assert by_client[name] and all(p.status == programs.ARCHIVED for p in by_client[name])
+        assert all(any(c.change == "archived" and c.reason for c in p.history) for p in by_client[name])
+
+
+def test_every_active_exercise_is_allowed_by_the_screening_or_says_why_not(filled):
+    database, _ = filled
+    overridden = 0
+    with database.session_factory() as s:
+        for program_id in s.scalars(select(Program.id).where(Program.status == programs.ACTIVE)):
+            program = programs.get(s, program_id)
+            assert program.items
+            results = programs.screen_for_client(s, program.client_id, [item.exercise for item in program.items])
+            for item, result in zip(program.items, results):
+                assert result.allowed or item.override_reason, (program.title, item.exercise_code, result.reasons)
+                overridden += not result.allowed
+    assert overridden >= 1  # the override path shows in the demo too
+
+
+def test_programs_and_sessions_keep_the_demo_fast(database):
+    started = time.perf_counter()
+    with database.session_factory.begin() as s:
+        summary = demo.fill_demo_studio(s, today=TODAY)
+    elapsed = time.perf_counter() - started
+    assert summary.programs > 20 and summary.session_logs > 100
+    assert elapsed < 5, f"{elapsed:.1f} s for the demo studio"
