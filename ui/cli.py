@@ -173,7 +173,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             else:
                 _say(
                     f"Demo studio “{summary.studio_name}”: {summary.staff} staff, {summary.clinicians} clinicians, "
-                    f"{summary.clients} clients ({summary.archived_clients} archived)."
+                    f"{summary.clients} clients ({summary.archived_clients} archived), {summary.assessments} assessments, "
+                    f"{summary.clearances} medical clearances, {summary.programs} programs and {summary.session_logs} logged sessions."
                 )
             if args.clients:
                 added = demo.generate_clients(session, args.clients, seed=args.seed)

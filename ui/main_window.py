@@ -202,7 +202,8 @@ class MainWindow(QMainWindow):
 
         def done(summary) -> None:
             self.statusBar().showMessage(
-                f"Demo studio loaded: {summary.clients} clients, {summary.clinicians} clinicians, {summary.staff} staff", 10000
+                f"Demo studio loaded: {summary.clients} clients with {summary.assessments} assessments and "
+                f"{summary.programs} programs, {summary.clinicians} clinicians, {summary.staff} staff", 10000
             )
             self.refresh_studio()
 

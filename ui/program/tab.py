@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import UprightError
+from studio.exercises import load_library
 from studio.services import programs, safety
 from ui import messages
 from ui.program.item_card import ItemCard
@@ -218,7 +219,8 @@ class ProgramTab(QWidget):
 
     def _show_history(self, program) -> None:
         self.history.clear()
-        names = {item.exercise_code: (item.exercise.name if item.exercise else item.exercise_code) for item in program.items}
+        names = {exercise.code: exercise.name for exercise in load_library()}  # past exercises too
+        names.update({item.exercise_code: item.exercise.name for item in program.items if item.exercise})
         for change in reversed(program.history):
             what = CHANGE_WORDS.get(change.change, change.change)
             subject = ""
