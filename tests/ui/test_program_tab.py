@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import exercise_fixtures
 import pytest
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from studio.clinical.assessment import AssessmentData, ProvocationResult
-from studio.exercises.progression import SessionEntry
 from studio.services import assessments, clients, programs, staff
 
 
@@ -92,7 +92,7 @@ def test_an_excluded_exercise_needs_an_override_and_a_reason(tab, monkeypatch, d
     assert card.item.override_reason == "Cleared by her physio for a supervised test"
 
 
-def test_dose_edits_save_and_the_program_progresses_from_the_log(tab, database, client_id, answers):
+def test_dose_edits_save_and_the_program_progresses_from_the_log(tab, database, client_id, answers, monkeypatch):
     tab.suggest_button.click()
     card = cards(tab)[0]
     card.inputs["reps"].set_value(5)
@@ -104,21 +104,30 @@ def test_dose_edits_save_and_the_program_progresses_from_the_log(tab, database, 
     tab.activate_button.click()
     assert "Active" in tab.state.text()
     item = next(i for i in tab.program.items if i.exercise.progression)  # e.g. the curl-up
-    full = SessionEntry(done=True, sets_done=item.sets, reps_done=item.reps, hold_done=item.hold_seconds,
-                        pain_before=2, pain_after=3, form_ok=True)
-    with database.session_factory.begin() as s:
-        for days_ago in (3, 1):
-            programs.log_session(s, client_id, program_id, date.today() - timedelta(days=days_ago),
-                                 {i.id: full if i.id == item.id else SessionEntry(done=False) for i in tab.program.items})
-    tab.open(program_id)
-    assert tab.findChild(type(tab.items_body), f"proposal_{item.id}") is not None  # shown with Accept/Decline
-    proposal = next(p for p in _proposals(database, program_id) if p.item.id == item.id)
-    assert proposal.proposal.action == "progress"
-    tab.decide(proposal, True)
+
+    def fill_log(dialog, days_ago):
+        dialog.logged_on.edit.setText(f"{date.today() - timedelta(days=days_ago):%Y-%m-%d}")
+        for item_id, (done, sets, reps, hold, before, after, _next_day, form_ok) in dialog.rows.items():
+            done.setChecked(item_id == item.id)  # only the curl-up today, at the full dose
+            before.set_value(2)
+            after.set_value(3)
+        return True
+
+    from ui.program.log_dialog import SessionLogDialog
+
+    for days_ago in (3, 1):
+        monkeypatch.setattr(SessionLogDialog, "exec", lambda dialog, d=days_ago: fill_log(dialog, d))
+        tab.log_button.click()
+    with database.session_factory() as s:
+        assert len(programs.list_sessions(s, program_id)) == 2
+
+    row = tab.items_body.parent().parent().window().findChild(QWidget, f"proposal_{item.id}")
+    assert row is not None and "Progress" in row.findChild(QLabel).text()
+    target = next(p for p in _proposals(database, program_id) if p.item.id == item.id).target_code
+    next(b for b in row.findChildren(QPushButton) if b.text() == "Accept").click()
     assert not answers.said, answers.said
-    assert proposal.target_code is not None
     codes = [c.item.exercise_code for c in cards(tab)]
-    assert proposal.target_code in codes and item.exercise_code not in codes
+    assert target in codes and item.exercise_code not in codes
     history = [tab.history.item(i).text() for i in range(tab.history.count())]
     assert any("progressed" in line for line in history)
 
