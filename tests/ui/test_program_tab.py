@@ -135,3 +135,24 @@ def test_dose_edits_save_and_the_program_progresses_from_the_log(tab, database, 
 def _proposals(database, program_id):
     with database.session_factory() as s:
         return programs.proposals(s, program_id)
+
+
+def test_activation_is_refused_while_the_safety_gate_fails(window, database, answers):
+    with database.session_factory.begin() as s:
+        trainer = staff.create(s, staff.parse({"first_name": "Ida", "last_name": "Holm", "role": "trainer"}))
+        client = clients.create(s, clients.parse({"first_name": "Bo", "last_name": "Ek"}))
+        record = assessments.start(s, client.id, trainer_id=trainer.id)
+        record = assessments.save(s, record.id, record.version, AssessmentData(red_flags=("saddle_numbness",)))
+        assessments.sign(s, record.id, record.version, trainer.id)
+    page = window.clients_page
+    window.show_page("clients")
+    page.run_search()
+    page.table.selectRow(0)
+    tab = page.workspace[2]
+    tab.suggest_button.click()
+    assert tab.gate.isVisibleTo(tab) and "can't be made active" in tab.gate.text()
+    tab.activate_button.click()
+    assert answers.said and answers.said[-1][0] == "warn"
+    assert "Draft" in tab.state.text()
+    with database.session_factory() as s:
+        assert programs.active_for_client(s, client.id) is None
