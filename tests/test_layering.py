@@ -10,19 +10,24 @@ def run(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
 
 
-def test_studio_and_reports_import_without_qt_or_reportlab():
-    result = run(
-        """
-        import pkgutil, importlib, sys
-        import studio, reports
-        for package in (studio, reports):
-            for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-                if ".migrations." not in module.name:
-                    importlib.import_module(module.name)
-        bad = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "reportlab", "ui"))
-        print(bad)
-        """
-    )
+IMPORT_ALL = """
+import pkgutil, importlib, sys
+import {package}
+for module in pkgutil.walk_packages({package}.__path__, "{package}."):
+    if ".migrations." not in module.name:
+        importlib.import_module(module.name)
+print(sorted(m for m in sys.modules if m.split(".")[0] in {forbidden!r}))
+"""
+
+
+def test_studio_imports_without_qt_reportlab_or_the_layers_above():
+    result = run(IMPORT_ALL.format(package="studio", forbidden=("PySide6", "shiboken6", "reportlab", "reports", "ui")))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_reports_import_without_qt():
+    result = run(IMPORT_ALL.format(package="reports", forbidden=("PySide6", "shiboken6", "ui")))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
