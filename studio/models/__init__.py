@@ -6,6 +6,7 @@ from studio.models.clearance import MedicalClearance
 from studio.models.client import Client, ClientSearchTerm
 from studio.models.clinician import Clinician
 from studio.models.program import Program, ProgramChange, ProgramItem, SessionLog, SessionLogEntry
+from studio.models.referral import Referral
 from studio.models.staff import StaffMember
 from studio.models.studio_profile import StudioProfile
 
@@ -19,6 +20,7 @@ __all__ = [
     "Program",
     "ProgramChange",
     "ProgramItem",
+    "Referral",
     "SessionLog",
     "SessionLogEntry",
     "StaffMember",
