@@ -11,7 +11,6 @@ another thread (reports.* render them with ReportLab).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,7 +21,7 @@ from studio.clinical import endurance as endurance_rules
 from studio.clinical import measures
 from studio.clinical.assessment import findings
 from studio.errors import NotFound
-from studio.exercises import Exercise, by_code, load_library
+from studio.exercises import Exercise, load_library
 from studio.figures import Drawing, mirror, pose_figures
 from studio.services import assessments, clients, programs, safety, staff, studio_profile
 from studio.services.assessments import TrendPoint, day_label
@@ -59,15 +58,6 @@ def letterhead(session: Session) -> Letterhead:
 
 def _client_name(details: clients.ClientDetails) -> str:
     return " ".join(part for part in (details.first_name, details.last_name) if part)
-
-
-def _referral_check():
-    """The referral service's "referral recorded since" check when it exists, else none."""
-    try:
-        module = importlib.import_module("studio.services.referrals")
-    except ImportError:
-        return safety.no_referral_recorded
-    return getattr(module, "recorded_since", safety.no_referral_recorded)
 
 
 # --- home-program handout ----------------------------------------------------------------------
@@ -280,7 +270,7 @@ def handout_data(
     )
     latest = assessments.latest(session, client.id, signed_only=True)
     intolerance = findings(latest.data).intolerance if latest else None
-    check = safety.gate(session, client.id, referral_recorded=referral_recorded or _referral_check())
+    check = safety.gate(session, client.id, referral_recorded=referral_recorded or safety.referral_sent_since)
     return HandoutData(
         letterhead=head,
         paper=head.paper,

@@ -602,7 +602,7 @@ def activate(
     expected_version: int | None,
     *,
     by_id: int | None = None,
-    referral_recorded: safety.ReferralCheck = safety.no_referral_recorded,
+    referral_recorded: safety.ReferralCheck = safety.referral_sent_since,
 ) -> ProgramRecord:
     """Make the program the one the client trains on, archiving the one it replaces.
 

@@ -51,7 +51,14 @@ class SafetyGate:
     clearance_id: int | None = None  # the clearance that decided, when one did
 
 
-def gate(session: Session, client_id: int, *, referral_recorded: ReferralCheck = no_referral_recorded) -> SafetyGate:
+def referral_sent_since(session: Session, client_id: int, since: date) -> bool:
+    """The default check: a referral letter was sent for this client on or after `since`."""
+    from studio.services import referrals  # referrals reads assessments and clearances itself
+
+    return referrals.recorded_since(session, client_id, since)
+
+
+def gate(session: Session, client_id: int, *, referral_recorded: ReferralCheck = referral_sent_since) -> SafetyGate:
     """Whether the client may be trained on a program, and why, in words for a banner."""
     latest = assessments.latest(session, client_id, signed_only=True)
     if latest is None:

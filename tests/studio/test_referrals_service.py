@@ -268,7 +268,9 @@ def gate(database, people, **options):
 
 def test_record_reply_creates_the_clearance_and_the_gate_passes(database, people):
     record = sent(database, people)
-    assert not gate(database, people).passed
+    # A sent referral already lifts the gate (DOMAIN.md section 2); the reply then records the clearance.
+    assert gate(database, people).passed
+    assert not gate(database, people, referral_recorded=safety.no_referral_recorded).passed
     with database.session_factory.begin() as s:
         record = referrals.record_reply(s, record.id, record.version, decision="cleared_with_restrictions",
                                         restrictions="No loaded flexion for 4 weeks", reply_on=TODAY, notes="Faxed")  # fmt: skip
@@ -306,7 +308,7 @@ def test_recorded_since_lets_the_gate_pass_through_the_hook(database, people):
         assert referrals.recorded_since(s, people["ana"], ASSESSED)
         assert not referrals.recorded_since(s, people["ana"], TODAY + timedelta(days=1))
     assert gate(database, people, referral_recorded=referrals.recorded_since).passed
-    assert not gate(database, people).passed  # without the hook, only a clearance counts
+    assert not gate(database, people, referral_recorded=safety.no_referral_recorded).passed  # only a clearance
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -404,3 +406,24 @@ def test_letter_data_flags_missing_consent_and_names_the_emergency_department(da
     assert not data.consent_recorded and data.consent_line.startswith("CONSENT NOT RECORDED")
     assert data.clinician_practice == "Emergency department" and data.salutation == "Dear Doctor,"
     assert data.urgency.startswith("EMERGENCY") and data.re_line.endswith("date of birth not recorded")
+
+
+def test_a_sent_referral_lets_the_gate_pass_by_default(database):
+    """DOMAIN.md section 2: the gate blocks while there is 'no referral and no medical clearance'."""
+    from datetime import date
+
+    from studio.clinical.assessment import AssessmentData
+    from studio.services import assessments, clients, clinicians, referrals, safety, staff
+
+    with database.session_factory.begin() as s:
+        trainer = staff.create(s, staff.parse({"first_name": "Kai", "last_name": "Berg", "role": "trainer"}))
+        gp = clinicians.create(s, clinicians.parse({"first_name": "Ida", "last_name": "Holm", "specialty": "primary_care"}))
+        client = clients.create(s, clients.parse({"first_name": "Bo", "last_name": "Ek"}))
+        record = assessments.start(s, client.id, trainer_id=trainer.id)
+        record = assessments.save(s, record.id, record.version, AssessmentData(red_flags=("cancer_history",)))
+        record = assessments.sign(s, record.id, record.version, trainer.id)
+        assert not safety.gate(s, client.id).passed
+        draft = referrals.draft_from_assessment(s, record.id, gp.id)
+        assert not safety.gate(s, client.id).passed  # a draft is not a referral yet
+        referrals.mark_sent(s, draft.id, draft.version, date.today())
+        assert safety.gate(s, client.id).passed
