@@ -161,3 +161,29 @@ def test_progress_compares_the_last_two_signed_assessments(qtbot, tab, database,
     assert rows["Disability (ODI %)"] == ["80", "60", "-20.0 (better)  ★ important"]
     chart = tab.progress.chart.make_chart(600, 300)
     assert {p.series for p in chart.polylines} >= {"nprs", "odi"}
+
+
+def test_typing_during_a_save_on_the_worker_thread_is_kept(qtbot, database, client_id):
+    """With the real threaded runner: an autosave in flight must not reload the fields the person
+    is still typing into, and what they typed meanwhile is saved next."""
+    from ui.assessment.tab import AssessmentTab
+    from ui.tasks import TaskRunner
+
+    runner = TaskRunner(database.session_factory)
+    tab = AssessmentTab(runner)
+    qtbot.addWidget(tab)
+    with database.session_factory.begin() as s:
+        assessments.start(s, client_id)
+    tab.show_client(client_id)
+    qtbot.waitUntil(lambda: tab.record is not None, timeout=5000)
+    pain = section(tab, "Pain history")
+    child(pain, "pain_nprs_now").setValue(6)
+    tab.save()
+    child(pain, "pain_nprs_worst").setValue(8)  # typed while the first save is under way
+    tab.save()
+    qtbot.waitUntil(lambda: not tab.has_unsaved_changes(), timeout=5000)
+    runner.wait()
+    assert child(pain, "pain_nprs_worst").value() == 8
+    with database.session_factory() as s:
+        stored = assessments.latest(s, client_id).data.pain
+    assert (stored.nprs_now, stored.nprs_worst) == (6, 8)

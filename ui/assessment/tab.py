@@ -35,6 +35,12 @@ from ui.widgets.tables import side_by_side
 AUTOSAVE_MS = 1200
 
 
+def _label(kind: str, assessed_on, signed: bool, top_tier: str | None) -> str:
+    state = "" if signed else " — draft"
+    flag = {"emergency": "  ⚠ EMERGENCY", "urgent": "  ⚠ urgent"}.get(top_tier or "", "")
+    return f"{'Initial' if kind == 'initial' else 'Re-assessment'} · {assessed_on:%d %b %Y}{state}{flag}"
+
+
 class AssessmentTab(QWidget):
     tab_title = "Assessment"
     unsaved_what = "the assessment"
@@ -46,6 +52,8 @@ class AssessmentTab(QWidget):
         self.client_id: int | None = None
         self.record: assessments.AssessmentRecord | None = None
         self._dirty = False
+        self._saving = False
+        self._after_save: list = []
         self._loading = False
 
         # Which assessment, and what can be done with it.
@@ -155,7 +163,7 @@ class AssessmentTab(QWidget):
         self.show_client(None)
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self._dirty or self._saving
 
     def discard_changes(self) -> None:
         self._dirty = False
@@ -163,30 +171,44 @@ class AssessmentTab(QWidget):
             self._show(self.record)
 
     def save(self, then=None) -> bool:
-        """Save the draft now. Returns False when nothing could be started."""
+        """Save the draft now. Returns False when nothing could be started.
+
+        One save is in flight at a time: edits made meanwhile are saved next, with the version
+        the first save returned, and the fields are never reloaded under the person's fingers.
+        """
         self._autosave.stop()
+        if then is not None:
+            self._after_save.append(then)
+        if self._saving:
+            return True
         record = self.record
         if record is None or record.signed or not self._dirty:
-            if then is not None:
-                then()
+            self._saved_all()
             return True
         problem = self.assessed_on.problem
         if problem:
             self.state.setText(f"Not saved: the date — {problem}")
+            self._after_save.clear()
             return False
         data, when, trainer_id = self.collect(), self.assessed_on.value(), self.trainer.value()
         self._dirty = False
+        self._saving = True
 
         def done(saved) -> None:
+            self._saving = False
             self.record = saved
+            self._relabel(saved)
+            if self._dirty:  # typed on while this save was under way
+                self.save()
+                return
             self._show_state()
-            self._refresh_picker_label(saved)
             self.progress.show_client(self.client_id)
-            if then is not None:
-                then()
+            self._saved_all()
 
         def failed(error: BaseException) -> None:
+            self._saving = False
             self._dirty = True
+            self._after_save.clear()
             if isinstance(error, StaleEdit):
                 messages.warn(self, "Changed at another desk", str(error))
             else:
@@ -197,6 +219,11 @@ class AssessmentTab(QWidget):
             done, failed, owner=self,
         )
         return True
+
+    def _saved_all(self) -> None:
+        waiting, self._after_save = self._after_save, []
+        for then in waiting:
+            then()
 
     # --- loading and showing ----------------------------------------------------------------
 
@@ -238,15 +265,14 @@ class AssessmentTab(QWidget):
 
     @staticmethod
     def _summary_label(summary) -> str:
-        kind = "Initial" if summary.kind == "initial" else "Re-assessment"
-        state = "" if summary.signed else " — draft"
-        flag = {"emergency": "  ⚠ EMERGENCY", "urgent": "  ⚠ urgent"}.get(summary.top_tier or "", "")
-        return f"{kind} · {summary.assessed_on:%d %b %Y}{state}{flag}"
+        return _label(summary.kind, summary.assessed_on, summary.signed, summary.top_tier)
 
-    def _refresh_picker_label(self, record) -> None:
+    def _relabel(self, record) -> None:
+        """The picker's line for a just-saved record (date or flags may have changed), in place."""
         index = self.picker.findData(record.id)
         if index >= 0:
-            self.reload(open_id=record.id)
+            self.picker.setItemText(index, _label(record.kind, record.assessed_on, record.signed,
+                                                  findings(record.data).top_tier))
 
     def open(self, assessment_id: int) -> None:
         self.runner.run(lambda s: assessments.get(s, assessment_id), self._show, owner=self)

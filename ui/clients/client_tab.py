@@ -20,6 +20,7 @@ SECTIONS = (
     ("Notes", ("notes",)),
 )
 DUPLICATE_CHECK_DELAY_MS = 300
+BIRTH_FIELD = next(f for f in clients.FIELDS if f.name == "date_of_birth")
 
 
 def age_on(birth: date, today: date) -> int:
@@ -120,7 +121,7 @@ class ClientTab(QWidget):
         raw = self.editor.form.raw()
         first, last = raw["first_name"].strip(), raw["last_name"].strip()
         try:
-            birth = parse_value(clients.FIELDS[3], raw["date_of_birth"], date.today())
+            birth = parse_value(BIRTH_FIELD, raw["date_of_birth"], date.today())
         except ValueError:
             birth = None
         if not (first and last and birth):

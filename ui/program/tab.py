@@ -56,6 +56,9 @@ class ProgramTab(QWidget):
         self.runner = runner
         self.client_id: int | None = None
         self.program: programs.ProgramRecord | None = None
+        self._dose_pending: dict[int, dict] = {}
+        self._dose_saving = False
+        self._after_doses: list = []
 
         self.picker = QComboBox()
         self.picker.setObjectName("programPicker")
@@ -136,11 +139,14 @@ class ProgramTab(QWidget):
         self.show_client(None)
 
     def has_unsaved_changes(self) -> bool:
-        return False  # every edit is saved as it is made
+        return bool(self._dose_pending) or self._dose_saving  # doses save as they are changed
 
     def save(self, then=None) -> bool:
+        """Let the queued dose changes finish, then run `then`."""
         if then is not None:
-            then()
+            self._after_doses.append(then)
+        if not self._dose_saving:
+            self._save_next_dose()
         return True
 
     def discard_changes(self) -> None:
@@ -287,14 +293,38 @@ class ProgramTab(QWidget):
             self._run(lambda s: programs.create_draft(s, client_id, title=title), "The program was not created")
 
     def change_dose(self, item_id: int, values: dict) -> None:
+        """Queue a dose change. One save is in flight at a time, and each carries the version the
+        previous one returned, so quick clicks on a spin box never look like another desk's edit."""
+        self._dose_pending.setdefault(item_id, {}).update(values)
+        if not self._dose_saving:
+            self._save_next_dose()
+
+    def _save_next_dose(self) -> None:
+        if not self._dose_pending:
+            self._dose_saving = False
+            waiting, self._after_doses = self._after_doses, []
+            for then in waiting:
+                then()
+            return
+        item_id = next(iter(self._dose_pending))
+        values = self._dose_pending.pop(item_id)
         program = self.program
+        self._dose_saving = True
 
         def done(record) -> None:
             self.program = record  # keep the cards as they are: the person may still be typing
             self._show_history(record)
+            self._save_next_dose()
 
-        self._run(lambda s: programs.update_item_dose(s, program.id, program.version, item_id, **values),
-                  "The dose was not saved", done)
+        def failed(error: BaseException) -> None:
+            self._dose_saving = False
+            self._dose_pending.clear()
+            self._after_doses.clear()
+            messages.warn(self, "The dose was not saved", str(error) if isinstance(error, UprightError) else repr(error))
+            self.open(program.id)
+
+        self.runner.run(lambda s: programs.update_item_dose(s, program.id, program.version, item_id, **values),
+                        done, failed, owner=self)
 
     def remove_item(self, item_id: int) -> None:
         program = self.program
