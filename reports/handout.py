@@ -286,9 +286,9 @@ def story(data: HandoutData) -> list[Flowable]:
     return out
 
 
-def render(data: HandoutData, out: str | os.PathLike | IO[bytes]) -> None:
+def render(data: HandoutData, out: str | os.PathLike | IO[bytes]) -> int:
     """Build the handout PDF into `out` (a path or a binary file object)."""
-    pages.build(
+    return pages.build(
         out,
         story(data),
         paper=data.paper,

@@ -240,8 +240,8 @@ def build(
     subject: str | None = None,
     large_print: bool = False,
     include_letterhead: bool = True,
-) -> None:
-    """Build the PDF into `out`.
+) -> int:
+    """Build the PDF into `out` and return its number of pages.
 
     The letterhead block is put before `story` on the first page (unless `include_letterhead`
     is False or `letterhead` is None); `banner` is printed on every page; `footer_note` (one
@@ -259,3 +259,4 @@ def build(
         out = os.fspath(out)
     doc = _Document(out, paper=paper, title=title, letterhead=head, banner=banner, footer_note=footer_note, author=author, subject=subject)
     doc.build(flowables, canvasmaker=_NumberedCanvas)
+    return doc.page

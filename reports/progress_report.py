@@ -205,13 +205,14 @@ def story(data: ProgressData, *, large_print: bool = False) -> list[Flowable]:
     return out
 
 
-def render(data: ProgressData, out: str | os.PathLike | IO[bytes]) -> None:
+def render(data: ProgressData, out: str | os.PathLike | IO[bytes], *, large_print: bool = False) -> int:
     """Build the progress report PDF into `out` (a path or a binary file object)."""
-    pages.build(
+    return pages.build(
         out,
-        story(data),
+        story(data, large_print=large_print),
         paper=data.paper,
         title="Progress report",
         letterhead=data.letterhead,
         footer_note=f"Progress report · {styles.plain(data.client_name)} · {day_label(data.prepared_on)}",
+        large_print=large_print,
     )

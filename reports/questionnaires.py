@@ -148,7 +148,7 @@ def psfs(st: Styles, width: float) -> list[Flowable]:
 SECTIONS: Final = {"odi": odi, "rmdq": rmdq, "startback": startback, "psfs": psfs}
 
 
-def render(kind: str, out: str | os.PathLike | IO[bytes], *, paper: str = "a4", studio_name: str | None = None) -> None:
+def render(kind: str, out: str | os.PathLike | IO[bytes], *, paper: str = "a4", studio_name: str | None = None) -> int:
     """Build the blank questionnaire `kind` (odi | rmdq | startback | psfs) into `out`."""
     if kind not in SECTIONS:
         raise ValueError(f"unknown questionnaire {kind!r}; expected one of: {', '.join(KINDS)}")
@@ -157,7 +157,7 @@ def render(kind: str, out: str | os.PathLike | IO[bytes], *, paper: str = "a4", 
     story = SECTIONS[kind](st, width)
     story += [Spacer(1, 16), Paragraph(text(measures.ATTRIBUTION[_ATTRIBUTION_KEY[kind]]), st.fine)]
     story.append(Paragraph("Please hand this form back at the desk. Thank you.", st.fine))
-    pages.build(
+    return pages.build(
         out,
         story,
         paper=paper,

@@ -288,7 +288,7 @@ def slip_story(data: LetterData, st: Styles, width: float) -> list[Flowable]:
 # --- the document ----------------------------------------------------------------------------
 
 
-def render(data: LetterData, out: str | os.PathLike | IO[bytes]) -> None:
+def render(data: LetterData, out: str | os.PathLike | IO[bytes]) -> int:
     """The letter, then the reply slip on a page of its own (always the last page)."""
     st = styles.stylesheet()
     width = pages.frame_width(data.paper)
@@ -297,7 +297,7 @@ def render(data: LetterData, out: str | os.PathLike | IO[bytes]) -> None:
     )
     story = letter_story(data, st, width)
     story += [PageBreak(), *slip_story(data, st, width)]
-    pages.build(
+    return pages.build(
         out,
         story,
         paper=data.paper,

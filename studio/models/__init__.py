@@ -5,6 +5,7 @@ from studio.models.base import Base
 from studio.models.clearance import MedicalClearance
 from studio.models.client import Client, ClientSearchTerm
 from studio.models.clinician import Clinician
+from studio.models.document import Document
 from studio.models.program import Program, ProgramChange, ProgramItem, SessionLog, SessionLogEntry
 from studio.models.referral import Referral
 from studio.models.staff import StaffMember
@@ -16,6 +17,7 @@ __all__ = [
     "Client",
     "ClientSearchTerm",
     "Clinician",
+    "Document",
     "MedicalClearance",
     "Program",
     "ProgramChange",

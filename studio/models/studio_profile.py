@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from studio.models.base import Base, Versioned
@@ -20,3 +20,5 @@ class StudioProfile(Versioned, Base):
     weight_unit: Mapped[str] = mapped_column(String(2), nullable=False, default="kg")
     length_unit: Mapped[str] = mapped_column(String(2), nullable=False, default="cm")
     paper: Mapped[str] = mapped_column(String(6), nullable=False, default="a4")
+    # The letterhead logo as the PNG or JPEG file's bytes; None prints the name only.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
