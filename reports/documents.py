@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from reports import handout, progress_report, questionnaires, referral_letter
 from studio.errors import NotFound
-from studio.services import documents, handouts, programs, referrals
+from studio.services import clients, documents, handouts, programs, referrals
 from studio.services.documents import Request
 
 
@@ -28,6 +28,7 @@ class Made:
     content: bytes
     pages: int
     client_id: int | None
+    author_id: int | None = None  # the staff member the document speaks for (its trainer)
 
     @property
     def fingerprint(self) -> str:
@@ -61,23 +62,27 @@ def make(session: Session, request: Request, *, today: date | None = None) -> Ma
         request = _client_of_program(session, request)
         data = handouts.handout_data(session, request.program_id, large_print=request.large_print, today=today)
         pages = handout.render(data, out)
+        author = programs.get(session, request.program_id).created_by_id or clients.get(session, request.client_id).details.trainer_id
         title = f"Home program — {data.client_name} — {data.prepared_on.isoformat()}"
     elif request.kind == documents.PROGRESS:
         data = handouts.progress_data(session, request.client_id, audience=request.audience, today=today)
         pages = progress_report.render(data, out, large_print=request.large_print)
+        author = clients.get(session, request.client_id).details.trainer_id
         whom = "for a clinician" if request.audience == "clinician" else "for the client"
         title = f"Progress report {whom} — {data.client_name} — {data.prepared_on.isoformat()}"
     elif request.kind == documents.LETTER:
         letter = referrals.letter_data(session, request.referral_id, today=today)
         referral = referrals.get(session, request.referral_id)
         request = replace(request, client_id=referral.client_id)
+        author = referral.created_by_id
         pages = referral_letter.render(letter, out)
         title = f"Referral letter — {letter.client_name} to {letter.clinician_name} — {letter.letter_date.isoformat()}"
     else:
         head = handouts.letterhead(session)
         pages = questionnaires.render(request.questionnaire, out, paper=head.paper, studio_name=head.name or None)
+        author = None
         title = f"Blank questionnaire — {documents.QUESTIONNAIRE_LABELS[request.questionnaire]}"
-    return Made(request=request, title=title, content=out.getvalue(), pages=pages, client_id=request.client_id)
+    return Made(request=request, title=title, content=out.getvalue(), pages=pages, client_id=request.client_id, author_id=author)
 
 
 def make_and_record(
@@ -88,9 +93,11 @@ def make_and_record(
     made_by_id: int | None = None,
     today: date | None = None,
 ) -> tuple[Made, documents.DocumentRecord]:
-    """Make the document and add it to the Documents list (the caller commits)."""
+    """Make the document and add it to the Documents list (the caller commits). Who made it is
+    `made_by_id`, or else the trainer the document speaks for (until staff sign in)."""
     made = make(session, request, today=today)
+    who = made_by_id if made_by_id is not None else made.author_id
     record = documents.record(
-        session, made.request, title=made.title, content=made.content, pages=made.pages, handed=handed, made_by_id=made_by_id
+        session, made.request, title=made.title, content=made.content, pages=made.pages, handed=handed, made_by_id=who
     )
     return made, record
