@@ -18,6 +18,16 @@ from ui import messages, options
 log = logging.getLogger(__name__)
 
 
+def _questionnaires() -> tuple[tuple[str, str], ...]:
+    # Kept here (not imported from studio) so the window paints before the database layer loads.
+    return (
+        ("odi", "Oswestry Disability Index (ODI)"),
+        ("rmdq", "Roland-Morris Disability Questionnaire (RMDQ)"),
+        ("startback", "STarT Back Screening Tool"),
+        ("psfs", "Patient-Specific Functional Scale (PSFS)"),
+    )
+
+
 class MainWindow(QMainWindow):
     first_painted = Signal()
 
@@ -64,6 +74,15 @@ class MainWindow(QMainWindow):
         self.export_clients_action = self._action("Export clients to CSV…", lambda: self.export_csv("clients"))
         self.import_clinicians_action = self._action("Import clinicians from CSV…", lambda: self.import_csv("clinicians"))
         self.export_clinicians_action = self._action("Export clinicians to CSV…", lambda: self.export_csv("clinicians"))
+        self.print_action = self._action("&Print…", self.print_current, Key.Print,
+                                         "Preview and print the client's home program, or the selected letter")
+        self.batch_action = self._action("Print this &week's handouts…", self.print_batch, None,
+                                         "The home programs of every client seen this week, in one go")
+        self.questionnaire_actions = [
+            self._action(label, lambda _=False, kind=kind: self.print_questionnaire(kind), None,
+                         f"A blank {label} form for the waiting room")
+            for kind, label in _questionnaires()
+        ]
         self.backup_action = self._action("&Back up now", self.backup_now, None, "Write a checked copy of the studio database")
         quit_action = self._action("&Quit", self.close, Key.Quit)
         self.clients_view = self._action("&Clients", lambda: self.show_page("clients"), "Ctrl+1")
@@ -78,9 +97,17 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for item in (self.new_client_action, None, self.import_clients_action, self.export_clients_action,
-                     self.import_clinicians_action, self.export_clinicians_action, None, self.backup_action, None, quit_action):
-            file_menu.addSeparator() if item is None else file_menu.addAction(item)
+        for item in (self.new_client_action, None, self.print_action, self.batch_action, "questionnaires", None,
+                     self.import_clients_action, self.export_clients_action, self.import_clinicians_action,
+                     self.export_clinicians_action, None, self.backup_action, None, quit_action):
+            if item is None:
+                file_menu.addSeparator()
+            elif item == "questionnaires":
+                blank = file_menu.addMenu("Print a blank &questionnaire")
+                for action in self.questionnaire_actions:
+                    blank.addAction(action)
+            else:
+                file_menu.addAction(item)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.save_action)
         edit_menu.addAction(self.find_action)
@@ -105,6 +132,7 @@ class MainWindow(QMainWindow):
             self.new_client_action, self.save_action, self.find_action, self.import_clients_action,
             self.export_clients_action, self.import_clinicians_action, self.export_clinicians_action,
             self.backup_action, self.clients_view, self.clinicians_view, self.profile_action, self.staff_action,
+            self.print_action, self.batch_action, *self.questionnaire_actions,
         ]
 
     def _set_ready(self, ready: bool) -> None:
@@ -230,6 +258,27 @@ class MainWindow(QMainWindow):
             page.save_current()
         elif page is self.clinicians_page:
             page.editor.save()
+
+    def print_current(self):
+        page = self.pages.currentWidget()
+        if hasattr(page, "print_current"):
+            return page.print_current()
+        self.statusBar().showMessage("Open a client (Ctrl+1) to print their home program.", 5000)
+        return None
+
+    def print_batch(self):
+        from ui.documents.batch import BatchPrintDialog
+
+        dialog = BatchPrintDialog(self.runner, self)
+        dialog.finished_printing.connect(lambda *_: self.clients_page.documents_tab.reload())
+        dialog.open()
+        return dialog
+
+    def print_questionnaire(self, kind: str):
+        from studio.services.documents import QUESTIONNAIRE, Request
+        from ui.documents import preview
+
+        return preview.show_preview(self, self.runner, Request(QUESTIONNAIRE, questionnaire=kind))
 
     def focus_search(self) -> None:
         page = self.pages.currentWidget()

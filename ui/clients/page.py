@@ -19,6 +19,7 @@ from ui import options
 from ui.assessment.tab import AssessmentTab
 from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
+from ui.documents.client_tab import DocumentsTab
 from ui.program.tab import ProgramTab
 from ui.widgets.leaving import leave_then
 from ui.widgets.tables import list_table, side_by_side
@@ -26,7 +27,7 @@ from ui.widgets.tables import list_table, side_by_side
 SEARCH_DELAY_MS = 150
 
 # The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here.
-CLIENT_TABS = [ClientTab, AssessmentTab, ProgramTab]
+CLIENT_TABS = [ClientTab, AssessmentTab, ProgramTab, DocumentsTab]
 
 
 class ClientsPage(QWidget):
@@ -74,6 +75,8 @@ class ClientsPage(QWidget):
         for tab in self.workspace:
             self.tabs.addTab(tab, tab.tab_title)
         self.client_tab: ClientTab = self.workspace[0]
+        self.program_tab: ProgramTab = self._tab(ProgramTab)
+        self.documents_tab: DocumentsTab = self._tab(DocumentsTab)
         empty = QLabel(
             "<h3>No client selected</h3>"
             "<p>Pick a client from the list, or search by name, phone, email or date of birth.</p>"
@@ -102,6 +105,7 @@ class ClientsPage(QWidget):
         self.model.loaded.connect(self._list_loaded)
         self.client_tab.saved.connect(self._client_saved)
         self.client_tab.archived_changed.connect(self._client_saved)
+        self.program_tab.print_requested.connect(lambda program_id: self.documents_tab.print_handout(program_id))
 
     # --- list -------------------------------------------------------------------------------
 
@@ -176,6 +180,23 @@ class ClientsPage(QWidget):
         if self.right.currentWidget() is self.tabs:
             tab = self.tabs.currentWidget()
             tab.save()
+
+    def _tab(self, kind):
+        return next(tab for tab in self.workspace if isinstance(tab, kind))
+
+    def print_current(self):
+        """Ctrl+P: the home program on the screen (the Program tab's), else the active one; a tab
+        with documents of its own (referral letters) prints what is selected there."""
+        if self.right.currentWidget() is not self.tabs or self.current_id is None:
+            self.status.emit("Choose a client first; Ctrl+P prints their home program.")
+            return None
+        tab = self.tabs.currentWidget()
+        if tab is not self.documents_tab and hasattr(tab, "print_current"):
+            return tab.print_current()
+        if tab is self.program_tab and self.program_tab.print_button.isEnabled():
+            self.program_tab.print_handout()
+            return None
+        return self.documents_tab.print_handout()
 
     def focus_search(self) -> None:
         self.search_box.setFocus()

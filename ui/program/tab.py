@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -51,6 +51,8 @@ class ProgramTab(QWidget):
     unsaved_what = "the program"
     saves_drafts = True
 
+    print_requested = Signal(int)  # a program id: preview and print its handout
+
     def __init__(self, runner, parent=None):
         super().__init__(parent)
         self.runner = runner
@@ -69,10 +71,13 @@ class ProgramTab(QWidget):
         self.activate_button = QPushButton("Make active")
         self.archive_button = QPushButton("Archive")
         self.log_button = QPushButton("Log a session…")
+        self.print_button = QPushButton("Print handout…")
+        self.print_button.setObjectName("printHandout")
+        self.print_button.setToolTip("Preview and print this program as the client's home-program handout (Ctrl+P)")
         bar = QHBoxLayout()
         bar.addWidget(self.picker)
         for button in (self.suggest_button, self.new_button, self.add_button, self.activate_button,
-                       self.archive_button, self.log_button):
+                       self.archive_button, self.log_button, self.print_button):
             bar.addWidget(button)
         bar.addStretch(1)
         self.state = QLabel()
@@ -127,6 +132,7 @@ class ProgramTab(QWidget):
         self.activate_button.clicked.connect(self.activate)
         self.archive_button.clicked.connect(self.archive)
         self.log_button.clicked.connect(self.log_session)
+        self.print_button.clicked.connect(self.print_handout)
         self._show(None)
 
     # --- the workspace tab protocol ---------------------------------------------------------
@@ -192,6 +198,7 @@ class ProgramTab(QWidget):
         self.activate_button.setVisible(program is not None and program.status == "draft")
         self.archive_button.setVisible(program is not None and program.status != "archived")
         self.log_button.setEnabled(program is not None and program.status == "active")
+        self.print_button.setEnabled(program is not None and bool(program.items))
         self.gate.setVisible(False)
         if program is None:
             self.state.setText("")
@@ -281,6 +288,13 @@ class ProgramTab(QWidget):
                 self.open(self.program.id)
 
         self.runner.run(work, then or (lambda record: self.reload(open_id=record.id)), failed, owner=self)
+
+    def print_handout(self) -> None:
+        """Let queued dose changes land, then ask for the handout of the program on screen."""
+        program = self.program
+        if program is None or not program.items:
+            return
+        self.save(then=lambda: self.print_requested.emit(program.id))
 
     def suggest(self) -> None:
         client_id = self.client_id
