@@ -204,7 +204,9 @@ def exercises(data: HandoutData, st: Styles, width: float) -> list[Flowable]:
     )
     head.append(Spacer(1, 6))
     blocks = [exercise_block(ex, st, width) for ex in data.exercises]
-    return [KeepTogether([*head, blocks[0]]), *blocks[1:]]  # the heading never stands alone
+    # The heading never stands alone. Its parts join the first block's own KeepTogether: a
+    # KeepTogether inside another reports an endless height and would push both to page 2.
+    return [KeepTogether([*head, *blocks[0]._content]), *blocks[1:]]
 
 
 def advice(data: HandoutData, st: Styles, width: float) -> list[Flowable]:

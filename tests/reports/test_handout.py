@@ -191,3 +191,12 @@ def test_a_program_without_exercises_or_assessment_still_prints(database):
     assert data.letterhead.name == "Upright studio" and not data.advice_from_profile
     whole = squash(" ".join(page_texts(pdf_bytes(data))))
     assert "No exercises are in this program yet" in whole and "Walk most days" in whole
+
+
+def test_the_first_exercise_starts_on_the_first_page(database, studio):
+    """The "Your exercises" heading and exercise 1 are kept together, but not pushed off page 1
+    (a KeepTogether nested in another once reported an endless height and left page 1 empty)."""
+    data = data_for(database, studio["program"])
+    first = squash(page_texts(pdf_bytes(data))[0])
+    assert "Your exercises" in first
+    assert f"1. {squash(data.exercises[0].name)}" in first
