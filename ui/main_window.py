@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.database = None
         self.clients_page = None
         self.clinicians_page = None
+        self.referrals_page = None
         self._closing = False
         self._painted = False
         self._open_requested = False
@@ -87,8 +88,10 @@ class MainWindow(QMainWindow):
         quit_action = self._action("&Quit", self.close, Key.Quit)
         self.clients_view = self._action("&Clients", lambda: self.show_page("clients"), "Ctrl+1")
         self.clinicians_view = self._action("Clinician &network", lambda: self.show_page("clinicians"), "Ctrl+2")
+        self.referrals_view = self._action("&Referrals", lambda: self.show_page("referrals"), "Ctrl+3",
+                                           "Letters waiting for a reply, overdue follow-ups, drafts")
         group = QActionGroup(self)
-        for action in (self.clients_view, self.clinicians_view):
+        for action in (self.clients_view, self.clinicians_view, self.referrals_view):
             action.setCheckable(True)
             group.addAction(action)
         self.profile_action = self._action("Studio &profile…", self.edit_profile, None, "Letterhead, units and paper size")
@@ -114,6 +117,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.clients_view)
         view_menu.addAction(self.clinicians_view)
+        view_menu.addAction(self.referrals_view)
         studio_menu = bar.addMenu("&Studio")
         studio_menu.addAction(self.profile_action)
         studio_menu.addAction(self.staff_action)
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.clients_view)
         toolbar.addAction(self.clinicians_view)
+        toolbar.addAction(self.referrals_view)
         toolbar.addSeparator()
         toolbar.addAction(self.new_client_action)
         self.addToolBar(toolbar)
@@ -132,7 +137,7 @@ class MainWindow(QMainWindow):
             self.new_client_action, self.save_action, self.find_action, self.import_clients_action,
             self.export_clients_action, self.import_clinicians_action, self.export_clinicians_action,
             self.backup_action, self.clients_view, self.clinicians_view, self.profile_action, self.staff_action,
-            self.print_action, self.batch_action, *self.questionnaire_actions,
+            self.print_action, self.batch_action, *self.questionnaire_actions, self.referrals_view,
         ]
 
     def _set_ready(self, ready: bool) -> None:
@@ -179,12 +184,16 @@ class MainWindow(QMainWindow):
     def attach_database(self, database) -> None:
         from ui.clients.page import ClientsPage
         from ui.clinicians.page import CliniciansPage
+        from ui.referrals.page import ReferralsPage
 
         self.database = database
         self.runner.session_factory = database.session_factory
         self.clients_page = ClientsPage(self.runner)
         self.clinicians_page = CliniciansPage(self.runner)
-        for page in (self.clients_page, self.clinicians_page):
+        self.referrals_page = ReferralsPage(self.runner)
+        self.referrals_page.open_client.connect(self.open_client_referrals)
+        self.referrals_page.changed.connect(self.clients_page.referral_changed)
+        for page in (self.clients_page, self.clinicians_page, self.referrals_page):
             self.pages.addWidget(page)
             page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.clients_page.restore_state()
@@ -240,13 +249,20 @@ class MainWindow(QMainWindow):
     # --- pages and commands -----------------------------------------------------------------
 
     def show_page(self, name: str) -> None:
-        page = self.clinicians_page if name == "clinicians" else self.clients_page
+        pages = {"clients": (self.clients_page, self.clients_view), "clinicians": (self.clinicians_page, self.clinicians_view),
+                 "referrals": (self.referrals_page, self.referrals_view)}
+        page, action = pages.get(name, pages["clients"])
         if page is None:
             return
         self.pages.setCurrentWidget(page)
-        (self.clinicians_view if page is self.clinicians_page else self.clients_view).setChecked(True)
+        action.setChecked(True)
         self.new_client_action.setEnabled(True)
-        options.put("window/page", "clinicians" if page is self.clinicians_page else "clients")
+        options.put("window/page", name if name in pages else "clients")
+
+    def open_client_referrals(self, client_id: int) -> None:
+        """Go to client, from the Referrals page: the client's own Referrals tab."""
+        self.show_page("clients")
+        self.clients_page.open_client_at(client_id, self.clients_page.referrals_tab)
 
     def new_client(self) -> None:
         self.show_page("clients")

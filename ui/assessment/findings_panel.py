@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from studio.clinical import endurance, measures, provocation
 from studio.clinical.assessment import Findings
@@ -104,6 +105,8 @@ def findings_html(f: Findings) -> str:
 
 
 class FindingsPanel(QWidget):
+    refer_requested = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.banner = QLabel()
@@ -114,15 +117,24 @@ class FindingsPanel(QWidget):
         self.body.setObjectName("findingsBody")
         self.body.setOpenLinks(False)
         title = QLabel("<b>Findings</b> — observations, not a diagnosis")
+        self.refer_button = QPushButton("Refer…")
+        self.refer_button.setObjectName("referButton")
+        self.refer_button.setToolTip("Choose a clinician and write the referral letter this assessment recommends")
+        self.refer_button.setVisible(False)
+        self.refer_button.clicked.connect(self.refer_requested)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.refer_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(title)
+        layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.body, 1)
 
     def show_findings(self, findings: Findings | None) -> None:
         if findings is None:
             self.banner.setVisible(False)
+            self.refer_button.setVisible(False)
             self.body.setHtml("<p>Start or open an assessment to see the findings.</p>")
             return
         tier = findings.referral.tier
@@ -133,4 +145,6 @@ class FindingsPanel(QWidget):
                 f"background:{background}; color:{colour}; font-size:11pt; font-weight:700; padding:8px; border-radius:4px;"
             )
         self.banner.setVisible(tier in BANNERS)
+        self.refer_button.setVisible(tier != "none")
+        self.refer_button.setText("Refer now…" if tier in BANNERS else "Refer…")
         self.body.setHtml(findings_html(findings))

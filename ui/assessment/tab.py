@@ -6,7 +6,7 @@ typed with a client in the room is lost. Signing locks an assessment; reopening 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -45,6 +45,8 @@ class AssessmentTab(QWidget):
     tab_title = "Assessment"
     unsaved_what = "the assessment"
     saves_drafts = True
+
+    referred = Signal()  # a referral was drafted, changed or sent from this tab
 
     def __init__(self, runner, parent=None):
         super().__init__(parent)
@@ -145,6 +147,7 @@ class AssessmentTab(QWidget):
         self.reopen_button.clicked.connect(self.reopen)
         self.delete_button.clicked.connect(self.delete_draft)
         self.clearances.changed.connect(self.refresh_gate)
+        self.findings.refer_requested.connect(self.refer)
         self.nav.setCurrentRow(0)
         self._show(None)
 
@@ -358,6 +361,22 @@ class AssessmentTab(QWidget):
         self.runner.run(lambda s: safety.gate(s, client_id), done, owner=self)
 
     # --- actions ----------------------------------------------------------------------------
+
+    def refer(self):
+        """Refer… from the findings: the letter quotes the signed record, so sign first."""
+        record, client_id = self.record, self.client_id
+        if record is None or client_id is None:
+            return None
+        if not record.signed:
+            messages.inform(self, "Sign the assessment first",
+                            "The referral letter quotes the signed assessment. Check it, press Sign…, then Refer….")
+            return None
+        from ui.referrals.refer_dialog import ReferDialog
+
+        dialog = ReferDialog(self.runner, client_id, record.id, self)
+        dialog.saved.connect(lambda _referral: (self.refresh_gate(), self.referred.emit()))
+        dialog.open()
+        return dialog
 
     def new_assessment(self) -> None:
         client_id = self.client_id

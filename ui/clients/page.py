@@ -21,13 +21,14 @@ from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
 from ui.documents.client_tab import DocumentsTab
 from ui.program.tab import ProgramTab
+from ui.referrals.client_tab import ReferralsTab
 from ui.widgets.leaving import leave_then
 from ui.widgets.tables import list_table, side_by_side
 
 SEARCH_DELAY_MS = 150
 
 # The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here.
-CLIENT_TABS = [ClientTab, AssessmentTab, ProgramTab, DocumentsTab]
+CLIENT_TABS = [ClientTab, AssessmentTab, ProgramTab, ReferralsTab, DocumentsTab]
 
 
 class ClientsPage(QWidget):
@@ -77,6 +78,8 @@ class ClientsPage(QWidget):
         self.client_tab: ClientTab = self.workspace[0]
         self.program_tab: ProgramTab = self._tab(ProgramTab)
         self.documents_tab: DocumentsTab = self._tab(DocumentsTab)
+        self.assessment_tab: AssessmentTab = self._tab(AssessmentTab)
+        self.referrals_tab: ReferralsTab = self._tab(ReferralsTab)
         empty = QLabel(
             "<h3>No client selected</h3>"
             "<p>Pick a client from the list, or search by name, phone, email or date of birth.</p>"
@@ -106,6 +109,14 @@ class ClientsPage(QWidget):
         self.client_tab.saved.connect(self._client_saved)
         self.client_tab.archived_changed.connect(self._client_saved)
         self.program_tab.print_requested.connect(lambda program_id: self.documents_tab.print_handout(program_id))
+        self.assessment_tab.referred.connect(lambda: self.referrals_tab.reload())
+        self.referrals_tab.changed.connect(self.referral_changed)
+        self.referrals_tab.status.connect(self.status)
+
+    def referral_changed(self) -> None:
+        """A reply may have recorded a clearance: the gate banners and the program read it."""
+        self.assessment_tab.refresh_gate()
+        self.program_tab.reload(open_id=self.program_tab.program.id if self.program_tab.program else None)
 
     # --- list -------------------------------------------------------------------------------
 
@@ -160,6 +171,16 @@ class ClientsPage(QWidget):
         self.right.setCurrentWidget(self.tabs)
         for tab in self.workspace:
             tab.show_client(client_id)
+
+    def open_client_at(self, client_id: int, tab=None) -> None:
+        """Open `client_id` (asking about unsaved edits first), on `tab` if given."""
+        def go() -> None:
+            self.open_client(client_id)
+            self._select_current()
+            if tab is not None:
+                self.tabs.setCurrentWidget(tab)
+
+        self.leave_then(go)
 
     def new_client(self) -> None:
         def start() -> None:

@@ -135,6 +135,10 @@ class DocumentsTab(QWidget):
     def discard_changes(self) -> None:
         pass
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.reload()  # a letter previewed on the Referrals tab, a batch printed elsewhere
+
     # --- list -------------------------------------------------------------------------------
 
     def reload(self) -> None:

@@ -37,6 +37,7 @@ class ReferralsTab(QWidget):
     tab_title = "Referrals"
     unsaved_what = "the referral"
     changed = Signal()
+    status = Signal(str)
 
     def __init__(self, runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -169,6 +170,13 @@ class ReferralsTab(QWidget):
                 f"{TIER_WORDS[rec.tier]}</b> — {escape(DESTINATIONS[rec.destination])}.{then}")  # fmt: skip
 
     # --- the chosen referral ----------------------------------------------------------------
+
+    def print_current(self) -> None:
+        """Ctrl+P: the selected referral's letter."""
+        if self.selected() is None:
+            self.status.emit("Select a referral first; Ctrl+P opens its letter.")
+            return
+        self.actions.open_letter()
 
     def selected(self) -> referrals.ReferralRecord | None:
         rows = self.table.selectionModel().selectedRows() if hasattr(self, "table") else []

@@ -179,6 +179,13 @@ class ReferralsPage(QWidget):
 
     # --- the chosen referral ----------------------------------------------------------------
 
+    def print_current(self) -> None:
+        """Ctrl+P: the selected referral's letter."""
+        if self.selected() is None:
+            self.status.emit("Select a referral first; Ctrl+P opens its letter.")
+            return
+        self.actions.open_letter()
+
     def selected(self) -> referrals.ReferralRow | None:
         rows = self.table.selectionModel().selectedRows() if hasattr(self, "table") else []
         return self.model.rows[rows[0].row()] if rows else None
