@@ -204,6 +204,9 @@ class MainWindow(QMainWindow):
         if database.pre_migration_backup:
             self.statusBar().showMessage(f"Database upgraded; a backup was kept at {database.pre_migration_backup}", 15000)
         self.refresh_studio(first_start_check=True)
+        from ui.documents.preview import clear_viewer_copies
+
+        self.runner.run(clear_viewer_copies, with_session=False)
 
     def refresh_studio(self, first_start_check: bool = False) -> None:
         from studio.services import clients, studio_profile

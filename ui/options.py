@@ -33,6 +33,7 @@ OPTIONS = {
         Option("clinicians/splitter", b"", bytes),
         Option("clinicians/header", b"", bytes),
         Option("clients/show_archived", False, bool),
+        Option("documents/save_folder", "", str),
     )
 }
 

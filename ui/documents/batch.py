@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -21,9 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import UprightError
-from studio.services import documents
+from studio.services import documents, handouts
 from studio.services.documents import Request
 from ui.documents import printing
+from ui.documents.printing import prepare_printer
+
+PAPER_POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 
 
 def week_label(monday: date) -> str:
@@ -47,6 +50,7 @@ class BatchPrintDialog(QDialog):
         self.printing = False
         self.printer: QPrinter | None = None
         self.painter: QPainter | None = None
+        self.paper = "a4"
         self.setWindowTitle("Print this week's handouts")
         self.resize(620, 520)
 
@@ -92,6 +96,10 @@ class BatchPrintDialog(QDialog):
         self.print_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel_or_close)
         self.show_week(self.monday)
+        self.runner.run(lambda s: handouts.letterhead(s).paper, self._paper, owner=self)
+
+    def _paper(self, paper: str) -> None:
+        self.paper = paper
 
     # --- choosing ---------------------------------------------------------------------------
 
@@ -158,6 +166,8 @@ class BatchPrintDialog(QDialog):
         if not self.queue:
             return
         printer = self.make_printer()
+        width, height = PAPER_POINTS.get(self.paper, PAPER_POINTS["a4"])
+        prepare_printer(printer, f"Home programs, week of {self.monday:%d %b %Y}", QSizeF(width, height))
         if not self.ask_printer(printer):
             return
         painter = QPainter()
@@ -205,9 +215,15 @@ class BatchPrintDialog(QDialog):
         if self.cancelled:
             self._finish()
             return
-        if self.printed_documents:
-            self.printer.newPage()
-        self.printed_pages += printing.print_pdf(made.content, self.printer, painter=self.painter)
+        try:
+            if self.printed_documents:
+                self.printer.newPage()
+            self.printed_pages += printing.print_pdf(made.content, self.printer, painter=self.painter)
+        except UprightError as error:  # the printer stopped: nothing more can go out in this job
+            self.failures.append(str(error))
+            self.queue = []
+            self._finish()
+            return
         self.printed_documents += 1
         self.progress.setValue(self.printed_documents + len(self.failures))
         self._next()

@@ -178,6 +178,8 @@ class DocumentsTab(QWidget):
     # --- making documents -------------------------------------------------------------------
 
     def open_preview(self, request: Request, *, today=None):
+        for old in [p for p in self.previews if not p.isVisible()]:
+            old.deleteLater()  # closed previews are done with
         dialog = preview.show_preview(self.window(), self.runner, request, today=today)
         self.previews = [p for p in self.previews if p.isVisible()] + [dialog]
         for signal in ("ready", "handed"):
