@@ -7,8 +7,9 @@ every page, and a footer with "Page X of Y".
                 letterhead=letterhead, banner=None, footer_note="Prepared for …")
 
 * `out` is a path (str / PathLike) or a binary file object.
-* The letterhead (studio name, address, phone, email; wrapped, never clipped) opens the first
-  page; later pages carry a one-line running header (studio name · title).
+* The letterhead (the studio's logo if it has one, name, address, phone, email; wrapped, never
+  clipped) opens the first page; later pages carry a one-line running header (studio name · title).
+  A logo that cannot be read is left out: the document prints without it.
 * `banner` (e.g. "NOT CLEARED FOR TRAINING") is printed white on black across the top of EVERY
   page, below the header.
 * `frame_width(paper)` tells a section function how wide it may draw.
@@ -16,15 +17,19 @@ every page, and a footer with "Page X of Y".
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import IO, Final
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+)  # fmt: skip
 
 from reports import fonts, styles
 from studio.services.handouts import Letterhead
@@ -38,6 +43,10 @@ BANNER_FONT: Final = 14.0
 BANNER_PAD: Final = 6.0
 
 PAGE_SIZES: Final = {"a4": A4, "letter": LETTER}
+LOGO_BOX: Final = (50 * mm, 18 * mm)  # the logo is scaled to fit this, keeping its proportions
+LOGO_GAP: Final = 3 * mm  # between the logo and the phone and email below it
+LOGO_PIXELS: Final = 1200  # longest side kept: sharp at 600 dpi across the box, small in the PDF
+LOGO_MAX_PIXELS: Final = 40_000_000  # more is no logo but a trap for the memory
 
 
 def page_size(paper: str) -> tuple[float, float]:
@@ -81,9 +90,48 @@ def address_lines(address: str, max_lines: int = 5) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=4)
+def _readable_logo(data: bytes) -> tuple[bytes, int, int] | None:
+    """The logo as image bytes ReportLab draws, with its size in pixels, or None when it cannot
+    be read. Decoded here in full, so a damaged file fails before the document starts rather
+    than halfway through it; a large one is scaled down, so every PDF does not carry it whole."""
+    from PIL import Image as Picture  # ReportLab's own image library
+
+    try:
+        with Picture.open(io.BytesIO(data)) as picture:
+            if picture.format not in ("PNG", "JPEG") or picture.width * picture.height > LOGO_MAX_PIXELS:
+                return None
+            picture.load()
+            if picture.format == "JPEG" and max(picture.size) <= LOGO_PIXELS and picture.mode in ("RGB", "L"):
+                out, size = data, picture.size  # as it is: ReportLab embeds a JPEG without decoding it
+            else:
+                clear = "A" in picture.getbands() or "transparency" in picture.info
+                image = picture.convert("RGBA" if clear else "RGB")
+                image.thumbnail((LOGO_PIXELS, LOGO_PIXELS))
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG")
+                out, size = buffer.getvalue(), image.size
+        if ImageReader(io.BytesIO(out)).getSize() != size:  # read back the way the PDF will read it
+            return None
+    except Exception:  # any damage in any part of the file: print the letterhead without it
+        return None
+    return out, size[0], size[1]
+
+
+def logo_flowable(logo: bytes | None) -> Flowable | None:
+    """The logo scaled to fit LOGO_BOX, keeping its proportions; None when there is none or it
+    cannot be read."""
+    readable = _readable_logo(bytes(logo)) if logo else None
+    if readable is None:
+        return None
+    image, width, height = readable
+    scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+    return Image(io.BytesIO(image), width=width * scale, height=height * scale, mask="auto")
+
+
 def letterhead_flowables(letterhead: Letterhead, width: float, st: styles.Styles | None = None) -> list[Flowable]:
-    """The letterhead block: studio name (and address) on the left, phone and email on the
-    right, a rule below. Every value is escaped and wraps."""
+    """The letterhead block: studio name (and address) on the left, the logo (if any) above
+    phone and email on the right, a rule below. Every value is escaped and wraps."""
     st = st or styles.stylesheet()
     left = [Paragraph(styles.text(styles.plain(letterhead.name)), st.letterhead_name)]
     if letterhead.address:
@@ -94,10 +142,14 @@ def letterhead_flowables(letterhead: Letterhead, width: float, st: styles.Styles
     if letterhead.email:
         contact.append(styles.text(letterhead.email))
     right = [Paragraph("<br/>".join(contact), st.letterhead_detail_right)] if contact else [Spacer(1, 1)]
+    logo = logo_flowable(letterhead.logo)
+    if logo is not None:  # top right, above phone and email: the name keeps its room on the left
+        right = [logo, Spacer(1, LOGO_GAP), *right] if contact else [logo]
     table = Table([[left, right]], colWidths=[width * 0.58, width * 0.42], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),

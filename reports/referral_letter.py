@@ -293,7 +293,12 @@ def render(data: LetterData, out: str | os.PathLike | IO[bytes]) -> int:
     st = styles.stylesheet()
     width = pages.frame_width(data.paper)
     letterhead = pages.Letterhead(
-        name=data.studio_name, address=data.studio_address, phone=data.studio_phone, email=data.studio_email, paper=data.paper
+        name=data.studio_name,
+        address=data.studio_address,
+        phone=data.studio_phone,
+        email=data.studio_email,
+        paper=data.paper,
+        logo=data.studio_logo,
     )
     story = letter_story(data, st, width)
     story += [PageBreak(), *slip_story(data, st, width)]

@@ -236,18 +236,16 @@ class MainWindow(QMainWindow):
             self.refresh_studio()
 
     def load_demo(self) -> None:
+        from reports.documents import make
         from studio.services.demo import fill_demo_studio
 
         self.statusBar().showMessage("Loading the demo studio…")
 
         def done(summary) -> None:
-            self.statusBar().showMessage(
-                f"Demo studio loaded: {summary.clients} clients with {summary.assessments} assessments and "
-                f"{summary.programs} programs, {summary.clinicians} clinicians, {summary.staff} staff", 10000
-            )
+            self.statusBar().showMessage(summary.describe(), 10000)
             self.refresh_studio()
 
-        self.runner.run(lambda s: fill_demo_studio(s), done, owner=self)
+        self.runner.run(lambda s: fill_demo_studio(s, make_document=make), done, owner=self)
 
     # --- pages and commands -----------------------------------------------------------------
 

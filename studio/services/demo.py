@@ -12,7 +12,7 @@ import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -28,14 +28,17 @@ from studio.clinical.assessment import (
     PsfsActivity,
     Questionnaires,
     RangeOfMotion,
+    findings,
 )
 from studio.clinical.provocation import PROVOCATION_TESTS
 from studio.errors import UprightError
 from studio.exercises import SessionEntry, by_code, load_library, next_in_chain
 from studio.exercises.progression import PROGRESS, REGRESS
-from studio.models import Client, ClientSearchTerm, StaffMember, StudioProfile
+from studio.models import Client, ClientSearchTerm, Document, MedicalClearance, Referral, StaffMember, StudioProfile
 from studio.models.base import utcnow
-from studio.services import assessments, clearances, clients, clinicians, programs, staff, studio_profile
+from studio.services import (
+    assessments, clearances, clients, clinicians, documents, programs, referrals, staff, studio_profile,
+)  # fmt: skip
 from studio.services.assessments import day_label
 from studio.services.clients import ClientDetails
 from studio.services.search_terms import client_terms
@@ -57,6 +60,22 @@ class DemoSummary:
     clearances: int = 0
     programs: int = 0
     session_logs: int = 0
+    referrals: int = 0
+    documents: int = 0
+
+    def describe(self) -> str:
+        """One sentence for the person who asked for the demo (the admin command prints it)."""
+        return (
+            f"Demo studio “{self.studio_name}”: {self.staff} staff, {self.clinicians} clinicians, "
+            f"{self.clients} clients ({self.archived_clients} archived), {self.assessments} assessments, "
+            f"{self.clearances} medical clearances, {self.referrals} referrals, {self.programs} programs, "
+            f"{self.session_logs} logged sessions and {self.documents} documents handed out."
+        )
+
+
+MakeDocument = Callable[..., Any]
+"""`make_document(session, request, today=day) -> made`, with `made.request .title .content
+.pages .author_id` (it is `reports.documents.make`; studio/ never imports reports itself)."""
 
 
 # --- the demo studio ------------------------------------------------------------------------
@@ -236,12 +255,20 @@ def _is_empty(session: Session) -> bool:
     return not (has_client or has_profile)
 
 
-def fill_demo_studio(session: Session, today: date | None = None, seed: int = 2026) -> DemoSummary:
+def fill_demo_studio(
+    session: Session, today: date | None = None, seed: int = 2026, make_document: MakeDocument | None = None
+) -> DemoSummary:
     """Set up a plausible studio — profile, staff, clinician network, about 30 clients, and
     for most of them assessments over several months with the stories in STORIES (improving,
-    stalled, red flags cleared or not) plus the medical clearances those stories record, and
-    exercise programs with session logs as in PROGRAM_STORIES (progressed, regressed, declined,
-    replaced; a draft only where the safety gate blocks).
+    stalled, red flags cleared or not), referrals as in REFERRAL_STORIES (one in every status;
+    the replies record the medical clearances), and exercise programs with session logs as in
+    PROGRAM_STORIES (progressed, regressed, declined, replaced; a draft only where the safety
+    gate blocks).
+
+    With `make_document` (`reports.documents.make`), the documents handed out are recorded too,
+    each on its day in the story: the handout of every program when it was made active, the
+    letter of every referral when it was sent, progress reports for two improving clients and a
+    blank ODI questionnaire for the waiting room. Without it no documents are recorded.
 
     The same seed and day give the same studio. Refuses a database that already has clients or
     a studio profile, so demo people never end up among a real studio's clients.
@@ -312,13 +339,23 @@ def fill_demo_studio(session: Session, today: date | None = None, seed: int = 20
     story_rng = random.Random(f"{seed}-assessments")
     # Programs and sessions run in date order alongside each client's assessments, each client
     # with its own random stream, so they never change the assessments either.
-    coaches = [_Coach(session, random.Random(f"{seed}-programs-{rec.name}"), today, rec) for rec in made]
+    coaches = [
+        _Coach(session, random.Random(f"{seed}-programs-{rec.name}"), today, rec, make_document) for rec in made
+    ]
     counts = [_assessment_story(session, story_rng, today, rec, network, coach) for rec, coach in zip(made, coaches)]
     del held
+    if make_document is not None:  # a stack of blank forms for the week's new clients
+        _hand_out(session, make_document, documents.Request(documents.QUESTIONNAIRE, questionnaire="odi"),
+                  today - timedelta(days=3), 0)  # fmt: skip
+
+    def count(model: type) -> int:
+        return session.scalar(select(func.count()).select_from(model))
+
     return DemoSummary(
         profile.details.name, len(STAFF), len(CLINICIANS), created, archived,
-        assessments=sum(a for a, _ in counts), clearances=sum(c for _, c in counts),
+        assessments=sum(counts), clearances=count(MedicalClearance),
         programs=sum(c.programs for c in coaches), session_logs=sum(c.session_logs for c in coaches),
+        referrals=count(Referral), documents=count(Document),
     )  # fmt: skip
 
 
@@ -360,14 +397,16 @@ STORIES = {
     "花子 佐藤": _Story(draft="only"),
     "Chloé Lefèvre": _Story("flexion", visits=3, severity=0.6, worry=0.95),
     "Wojciech Wiśniewski": _Story("flexion", visits=3, severity=0.6, neural=True),
-    # Urgent flag, cleared by the GP with restrictions after the assessment: the gate passes.
+    # Urgent flag: the GP's reply to the referral was "not cleared" until they had seen her oncology
+    # letters, then a letter cleared her with restrictions: the gate passes.
     "Ingrid Bergström": _Story(
         "extension", visits=1, severity=0.45, flags=("cancer_history",), latest_days_ago=(18, 30),
         flag_notes="Client reports breast cancer treated in 2014; discharged from oncology follow-up in 2019.",
         clearance=("cleared_with_restrictions", 8, None, "No heavy loaded spinal flexion until the annual "
                    "oncology review in the autumn; progress loads gradually.", "Letter from the GP, scanned."),
     ),  # fmt: skip
-    # Urgent flags at the latest re-assessment and the doctor has not cleared yet: the gate blocks.
+    # Urgent flags at the latest re-assessment, referred the same day; an out-of-hours doctor has
+    # not cleared him and his GP has not replied yet: the gate blocks.
     "Kofi Boateng": _Story(
         "mixed", visits=2, course="flare", severity=0.45, flags=("fever_or_infection", "night_pain"),
         latest_days_ago=(8, 12),
@@ -375,7 +414,7 @@ STORIES = {
         clearance=("not_cleared", 3, "Dr Aisha Patel (out-of-hours GP)", None,
                    "Blood tests taken; no training until the results are back."),
     ),  # fmt: skip
-    # Emergency flags at the latest re-assessment and nothing recorded since: the gate blocks.
+    # Emergency flags at the latest re-assessment; the letter is drafted, not yet sent: the gate blocks.
     "Dmitri Sokolov": _Story(
         "flexion", visits=3, course="flare", severity=0.5, flags=("saddle_numbness", "bilateral_leg_symptoms"),
         latest_days_ago=(1, 3),
@@ -390,6 +429,84 @@ STORIES = {
     "Margaret Thompson": _Story("extension", visits=4, severity=0.5, latest_days_ago=(220, 300)),
     "Hamish MacLeod": _Story("mixed", visits=3, severity=0.45, latest_days_ago=(300, 400)),
 }
+
+
+@dataclass(frozen=True)
+class _Referral:
+    """One client's referral: written from a signed assessment, and how far it has got by the
+    demo day. Days count from the assessment (sending) and from sending (the later steps)."""
+
+    visit: int  # the signed assessment it is written from: 0 the first, -1 the latest
+    status: str  # where it stands on the demo day
+    sent_after: int = 1
+    steps: tuple[tuple[str, int], ...] = ()  # (acknowledged / appointment_made, days after sending)
+    reply: tuple[str, int, str | None, str | None] | None = None  # decision, days after sending, restrictions, notes
+    specialty: str | None = None  # the trainer acts on an advisory: refers anyway, to this specialty
+    reason: str | None = None  # instead of the prefilled reason; {day} and {psychosocial} filled in
+    # Noted when the referral reaches `status` (a draft: when written); {day} and {clinician} filled in.
+    notes: str | None = None
+    within: int | None = None  # sent at most this many days before the demo day: still waiting
+
+
+REFERRAL_STORIES = {
+    # No medical workup yet at the first assessment: a routine letter to a GP, who cleared her.
+    "Zoë Łukasiewicz-Ødegård": _Referral(
+        0, referrals.REPLY_RECEIVED, sent_after=2,
+        reply=("cleared", 9, None,
+               "Examined her back; nothing of concern. Happy for a graded exercise program to continue."),
+    ),  # fmt: skip
+    # The same letter; the GP's reply slip cleared him with restrictions for his work.
+    "José García": _Referral(
+        0, referrals.REPLY_RECEIVED,
+        reply=("cleared_with_restrictions", 10, "No lifting above 15 kg, at work or in training, for the next four "
+               "weeks; then build up gradually.", "Reply slip returned by email."),
+    ),  # fmt: skip
+    # The same letter; he saw his GP before it was answered, as he told us at the re-assessment.
+    "Oluwaseun Adeyemi": _Referral(
+        0, referrals.CLOSED,
+        notes="At the re-assessment on {day} the client said {clinician} had examined him and advised him to stay "
+        "active; no written reply expected.",
+    ),  # fmt: skip
+    # The same letter; the client says the GP saw her, but no reply has come: overdue, to chase.
+    "Siobhán O'Brien": _Referral(0, referrals.SENT, sent_after=3),
+    # The plateau: no meaningful improvement after 6 weeks of training, so a pain specialist.
+    "Αλέξανδρος Παπαδόπουλος": _Referral(
+        -1, referrals.ACKNOWLEDGED, sent_after=2, steps=((referrals.ACKNOWLEDGED, 3),), within=9,
+        notes="The clinic acknowledged the letter by email; triage within four weeks.",
+    ),  # fmt: skip
+    # STarT Back high risk at every assessment: the advisory acted on, to a physiotherapist.
+    "Chloé Lefèvre": _Referral(
+        -1, referrals.APPOINTMENT_MADE, specialty="physiotherapist", steps=((referrals.APPOINTMENT_MADE, 2),),
+        within=6,
+        reason="At our assessment on {day} the client's STarT Back Screening Tool result was in the high-risk band "
+        "again (psychosocial subscore {psychosocial}/5), as at each assessment before it. We would value your "
+        "assessment for psychologically informed care alongside the exercise program she follows with us.",
+        notes="First appointment booked; the client will bring her home-program handout.",
+    ),  # fmt: skip
+    # Urgent flag: to a GP the next day, whose reply was "not cleared" until they had seen the
+    # oncology letters; the clearance with restrictions came later (the story's clearance).
+    "Ingrid Bergström": _Referral(
+        -1, referrals.REPLY_RECEIVED,
+        reply=("not_cleared", 3, None, "Would like to see the oncology discharge letter before advising; the client "
+               "is bringing it to the surgery."),
+    ),  # fmt: skip
+    # Urgent flags: to a GP the same day and an appointment booked, but no reply by the follow-up
+    # date (overdue); an out-of-hours doctor saw him meanwhile (the story's clearance).
+    "Kofi Boateng": _Referral(
+        -1, referrals.APPOINTMENT_MADE, sent_after=0,
+        steps=((referrals.ACKNOWLEDGED, 1), (referrals.APPOINTMENT_MADE, 1)),
+        notes="Appointment with {clinician} booked; the client will hand over the reply slip.",
+    ),  # fmt: skip
+    # Emergency flags: the letter for the emergency department written but not marked as sent.
+    "Dmitri Sokolov": _Referral(
+        -1, referrals.DRAFT,
+        notes="Sent straight to the emergency department on {day}; emergency contact phoned. Mark the letter as "
+        "sent once a copy has gone to the hospital.",
+    ),  # fmt: skip
+}
+# Progress reports made at the latest re-assessment: client name -> audience.
+PROGRESS_REPORTS = {"Zoë Łukasiewicz-Ødegård": "client", "Thị Lan Nguyễn": "clinician"}
+
 
 # Tests that provoke symptoms for each profile, each with the severity above which it does.
 PROVOKING = {
@@ -591,9 +708,10 @@ def _assessment_story(
     client: clients.ClientRecord,
     network: dict[str, list[int]],
     coach: _Coach | None = None,
-) -> tuple[int, int]:
-    """Assessments (and a clearance where the story has one) for a client; returns the counts.
-    The coach's programs and sessions are run in date order between the visits."""
+) -> int:
+    """Assessments (and a clearance where the story has one) for a client; returns how many.
+    The coach's referrals, programs, sessions and documents are run in date order between the
+    visits."""
     story = STORIES.get(client.name) or _Story(
         rng.choice(("flexion", "extension", "mixed")),
         visits=rng.randint(2, 5),
@@ -608,17 +726,34 @@ def _assessment_story(
         pain = dataclasses.replace(traits["pain"], nprs_now=5, nprs_worst=7, workup_status="none")
         first = AssessmentData(pain=pain, lifestyle=traits["lifestyle"])
         assessments.save(session, draft.id, draft.version, first, today=today)
-        return 1, 0
+        return 1
     if story.visits == 0:
-        return 0, 0
+        return 0
 
     latest_day = today - timedelta(days=rng.randint(*story.latest_days_ago))
     gap = rng.randint(28, 49)
     days = [latest_day - timedelta(days=gap * (story.visits - 1 - k) + (rng.randint(-4, 4) if k else 0))
             for k in range(story.visits)]  # fmt: skip
     days[-1] = latest_day
+    cleared = None
+    if story.clearance is not None:
+        status, after, who, restrictions, notes = story.clearance
+
+        def cleared() -> None:
+            clearances.record(
+                session, client.id, cleared_on=min(today, latest_day + timedelta(days=after)), status=status,
+                clinician_id=network["primary_care"][0] if who is None else None, clinician_name=who,
+                restrictions=restrictions, notes=notes, today=today,
+            )  # fmt: skip
+
     if coach is not None:
+        # Referrals and clearances first: a clearance and the program it allows can fall on one day.
+        coach.refer(REFERRAL_STORIES.get(client.name), days)
+        if cleared is not None:
+            coach.at(min(today, latest_day + timedelta(days=story.clearance[1])), cleared)
         coach.plan(story, days)
+        if client.name in PROGRESS_REPORTS:
+            coach.report(days[-1], PROGRESS_REPORTS[client.name])
     traits = _traits(rng, client, story, days[0])
     for visit, (day, s) in enumerate(zip(days, _severities(story, rng))):
         flagged = bool(story.flags) and visit == story.visits - 1
@@ -642,16 +777,11 @@ def _assessment_story(
         pain = dataclasses.replace(draft.data.pain, nprs_now=2, nprs_worst=4)
         assessments.save(session, draft.id, draft.version, dataclasses.replace(draft.data, pain=pain), today=today)
         count += 1
-    if story.clearance is not None:
-        status, after, who, restrictions, notes = story.clearance
-        clearances.record(
-            session, client.id, cleared_on=min(today, latest_day + timedelta(days=after)), status=status,
-            clinician_id=network["primary_care"][0] if who is None else None, clinician_name=who,
-            restrictions=restrictions, notes=notes, today=today,
-        )  # fmt: skip
     if coach is not None:
         coach.run()
-    return count, int(story.clearance is not None)
+    elif cleared is not None:
+        cleared()
+    return count
 
 
 # --- programs and session logs --------------------------------------------------------------
@@ -736,12 +866,21 @@ class _Planned:
 
 
 class _Coach:
-    """One client's programs and session logs. The plan is a list of dated events run in date
-    order between the client's assessments, so each program is built from the assessment that
-    was the latest on its day and every decision is screened against what was known then."""
+    """One client's programs and session logs, referral and documents. The plan is a list of
+    dated events run in date order between the client's assessments, so each program is built
+    from the assessment that was the latest on its day, every decision is screened against what
+    was known then, and each document is made as it would have printed on its day."""
 
-    def __init__(self, session: Session, rng: random.Random, today: date, client: clients.ClientRecord):
+    def __init__(
+        self,
+        session: Session,
+        rng: random.Random,
+        today: date,
+        client: clients.ClientRecord,
+        make_document: MakeDocument | None = None,
+    ):
         self.session, self.rng, self.today, self.client = session, rng, today, client
+        self.make_document = make_document
         self.trainer = client.details.trainer_id
         self.events: list[tuple[date, int, Callable[[], None]]] = []
         self.program: programs.ProgramRecord | None = None  # the one trained on, as last returned
@@ -749,8 +888,10 @@ class _Coach:
         self.pain = 4  # NPRS now at the assessment the program was built from
         self.phase_sessions: dict[int, int] = {}
         self.holding = self.declined = False
+        self.replaced_phases: set[int] = set()  # programs archived later in the story: no handout recorded
         self.programs = self.session_logs = 0
         self.library = by_code(load_library())
+        self.day = today  # the day of the event being run
 
     # --- the plan
 
@@ -758,14 +899,16 @@ class _Coach:
         kind = PROGRAM_STORIES.get(self.client.name, "progressed")
         rng, today, latest = self.rng, self.today, days[-1]
         if story.flags and (story.clearance is None or story.clearance[0] not in clearances.CLEARING):
-            self._at(latest, self._draft_on_hold)
+            self.at(latest, self._draft_on_hold)
             return
         if kind == "finished":
+            self.replaced_phases.add(0)
             dates = self._spread(latest + timedelta(days=3), latest + timedelta(days=60), rng.randint(6, 9))
             self._program(latest, self._sessions(dates, {1: ("progress",), 4: ("progress_second",)}))
-            self._at(dates[-1] + timedelta(days=14), self._finish)
+            self.at(dates[-1] + timedelta(days=14), self._finish)
             return
         if kind == "replaced" and len(days) >= 2:
+            self.replaced_phases.add(0)
             first, second = days[-2], days[-1]
             two_days = timedelta(days=2)
             before = self._spread(first + two_days, second - two_days, _within((second - first).days // 7, 4, 6))
@@ -776,8 +919,9 @@ class _Coach:
         need = 49 if kind == "gaps" else 21  # a break needs a longer stretch of training around it
         base = next((day for day in reversed(days) if (today - day).days >= need), latest)
         start = base
-        if story.clearance is not None:  # trained only once cleared
+        if story.clearance is not None:  # made active and trained only once cleared
             start = max(base, min(today, latest + timedelta(days=story.clearance[1])))
+        built = start
         start += timedelta(days=rng.randint(2, 4))
         window = (today - start).days
         if kind == "gaps" and window >= 45:
@@ -804,7 +948,7 @@ class _Coach:
                 for index, note in zip((1, len(sessions) - 1), HOLDING_NOTES):
                     sessions[index] = dataclasses.replace(sessions[index], note=note)
         self.holding = kind == "holding"
-        self._program(base, sessions)
+        self._program(built, sessions)
 
     def _sessions(self, dates: list[date], plan: dict[int, tuple[str, ...]], phase: int = 0) -> list[_Planned]:
         return [
@@ -824,18 +968,107 @@ class _Coach:
         return [start + timedelta(days=self.rng.randrange(bounds[i], bounds[i + 1])) for i in range(n)]
 
     def _program(self, built_on: date, sessions: list[_Planned], phase: int = 0) -> None:
-        self._at(built_on, lambda: self._build(phase))
+        self.at(built_on, lambda: self._build(phase))
         for planned in sessions:
-            self._at(planned.day, lambda planned=planned: self._log(planned))
+            self.at(planned.day, lambda planned=planned: self._log(planned))
 
-    def _at(self, day: date, action: Callable[[], None]) -> None:
+    def at(self, day: date, action: Callable[[], None]) -> None:
         self.events.append((day, len(self.events), action))
 
     def run(self, before: date | None = None) -> None:
         """Run the planned events dated before `before` (all of them when None), oldest first."""
         self.events.sort(key=lambda event: event[:2])
         while self.events and (before is None or self.events[0][0] < before):
-            self.events.pop(0)[2]()
+            self.day, _, action = self.events.pop(0)
+            action()
+
+    # --- referrals, reports and the documents handed out
+
+    def refer(self, ref: _Referral | None, days: list[date]) -> None:
+        """Plan the client's referral, if the story has one, between the assessments."""
+        if ref is None:
+            return
+        today, written = self.today, days[ref.visit]
+        sent = min(today, written + timedelta(days=ref.sent_after))
+        if ref.within is not None:
+            sent = max(sent, today - timedelta(days=ref.within))
+        state: dict[str, int] = {}
+        self.at(written, lambda: self._draft(ref, written, state))
+        if ref.status == referrals.DRAFT:
+            return
+        self.at(sent, lambda: self._send(state["id"], written, sent))
+        for index, (step, after) in enumerate(ref.steps, 1):
+            said = ref.notes if index == len(ref.steps) and step == ref.status else None
+            self.at(
+                min(today, sent + timedelta(days=after)),
+                lambda step=step, said=said: self._step(state["id"], step, said),
+            )
+        if ref.status == referrals.REPLY_RECEIVED:
+            decision, after, restrictions, notes = ref.reply
+            replied = min(today, sent + timedelta(days=after))
+            self.at(replied, lambda: self._reply(state["id"], decision, restrictions, notes, replied))
+        elif ref.status == referrals.CLOSED:
+            later = [day for day in days if day > sent]  # closed at the next re-assessment
+            closed = later[0] if later else min(today, sent + timedelta(days=14))
+            self.at(closed, lambda: self._step(state["id"], referrals.CLOSED, ref.notes))
+
+    def _draft(self, ref: _Referral, written: date, state: dict[str, int]) -> None:
+        s, cid = self.session, self.client.id
+        assessment = next(a for a in assessments.list_for_client(s, cid) if a.signed and a.assessed_on == written)
+        found = findings(assessments.get(s, assessment.id).data)
+        destination = ref.specialty or found.referral.destination
+        record = referrals.draft_from_assessment(
+            s, assessment.id, self._addressee(destination), created_by_id=self.trainer, force=ref.specialty is not None
+        )
+        changes: dict[str, Any] = {}
+        if ref.reason:
+            psychosocial = found.start_back.psychosocial if found.start_back else 0
+            changes["reason"] = ref.reason.format(day=day_label(written), psychosocial=psychosocial)
+        if ref.notes and ref.status in (referrals.DRAFT, referrals.SENT):
+            changes["notes"] = self._words(ref.notes, record)
+        if changes:
+            record = referrals.update_draft(s, record.id, None, **changes)
+        state["id"] = record.id
+
+    def _addressee(self, destination: str) -> int | None:
+        """The client's own physician for primary care, else the longest-known clinician of the
+        specialty taking new referrals (for a GP, the surgery on the studio's own road); none for
+        the emergency department."""
+        choices = [c for c in referrals.clinician_choices(self.session, self.client.id, destination)
+                   if c.specialty == destination]  # fmt: skip
+        own = [c.id for c in choices if c.own_physician]
+        taking = [c.id for c in choices if c.accepting_new] or [c.id for c in choices]
+        return (own or sorted(taking) or [None])[0]
+
+    def _send(self, referral_id: int, written: date, sent: date) -> None:
+        s = self.session
+        record = clients.get(s, self.client.id)
+        if record.details.consent_to_share_date is None:  # consent is asked for before a letter goes
+            details = dataclasses.replace(record.details, consent_to_share_date=written)
+            clients.update(s, record.id, record.version, details)
+        referrals.mark_sent(s, referral_id, None, sent, today=self.today)
+        self._hand_out(documents.Request(documents.LETTER, referral_id=referral_id), sent, 15)
+
+    def _step(self, referral_id: int, status: str, notes: str | None = None) -> None:
+        words = {"notes": self._words(notes, referrals.get(self.session, referral_id))} if notes else {}
+        referrals.set_status(self.session, referral_id, None, status, **words)
+
+    def _words(self, notes: str, record: referrals.ReferralRecord) -> str:
+        name = record.clinician.name.split(",")[0] if record.clinician else record.clinician_name
+        return notes.format(day=day_label(self.day), clinician=name)
+
+    def _reply(self, referral_id: int, decision: str, restrictions: str | None, notes: str | None, day: date) -> None:
+        referrals.record_reply(self.session, referral_id, None, decision=decision, restrictions=restrictions,
+                               reply_on=day, notes=notes, today=self.today)  # fmt: skip
+
+    def report(self, day: date, audience: str) -> None:
+        """A progress report made on `day` (after that day's re-assessment)."""
+        request = documents.Request(documents.PROGRESS, self.client.id, audience=audience)
+        self.at(day, lambda: self._hand_out(request, day, 30))
+
+    def _hand_out(self, request: documents.Request, day: date, minute: int) -> None:
+        if self.make_document is not None:
+            _hand_out(self.session, self.make_document, request, day, minute)
 
     # --- building
 
@@ -875,6 +1108,8 @@ class _Coach:
             program = programs.update_item_dose(s, program.id, None, item.id, **change(item), reason=why, by_id=by)
         self.program = programs.activate(s, program.id, None, by_id=by)
         self.pain = latest.data.pain.nprs_now if latest.data.pain.nprs_now is not None else 4
+        if phase not in self.replaced_phases:  # the handouts of the programs trained on now (fewer PDFs to make)
+            self._hand_out(documents.Request(documents.HANDOUT, cid, self.program.id), self.day, 0)
 
     def _carry_over(self, previous: programs.ProgramRecord, program: programs.ProgramRecord) -> programs.ProgramRecord:
         """The new program keeps the levels reached in the old one, and adds the next phase."""
@@ -1004,6 +1239,17 @@ class _Coach:
     def _finish(self) -> None:
         program_id, by = self.program.id, self.trainer
         self.program = programs.archive(self.session, program_id, None, reason=FINISHED_REASON, by_id=by)
+
+
+def _hand_out(
+    session: Session, make_document: MakeDocument, request: documents.Request, day: date, minute: int
+) -> None:
+    """Make the document as it was on `day` and record it as printed that morning (10:00 UTC
+    is the same date on a desk anywhere from UTC−10 to UTC+13; never later than now)."""
+    made = make_document(session, request, today=day)
+    made_at = min(datetime.combine(day, time(10, minute), tzinfo=timezone.utc), utcnow())
+    documents.record(session, made.request, title=made.title, content=made.content, pages=made.pages,
+                     handed=documents.PRINTED, made_by_id=made.author_id, made_at=made_at)  # fmt: skip
 
 
 def _within(value: int, low: int, high: int) -> int:

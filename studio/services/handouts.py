@@ -44,6 +44,7 @@ class Letterhead:
     phone: str | None = None
     email: str | None = None
     paper: str = "a4"  # "a4" | "letter"
+    logo: bytes | None = None  # the PNG or JPEG file, as stored (None: the name only)
 
 
 def letterhead(session: Session) -> Letterhead:
@@ -53,7 +54,9 @@ def letterhead(session: Session) -> Letterhead:
         return Letterhead(name="Upright studio")
     d = record.details
     paper = d.paper if d.paper in PAPER_SIZES else "a4"
-    return Letterhead(name=d.name, address=d.address, phone=d.phone, email=d.email, paper=paper)
+    return Letterhead(
+        name=d.name, address=d.address, phone=d.phone, email=d.email, paper=paper, logo=studio_profile.logo(session)
+    )
 
 
 def _client_name(details: clients.ClientDetails) -> str:

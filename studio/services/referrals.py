@@ -721,6 +721,7 @@ class LetterData:
     trainer_credentials: str | None
     trainer_phone: str | None
     trainer_email: str | None
+    studio_logo: bytes | None = None  # the letterhead logo (PNG or JPEG file), None for the name only
 
     @property
     def consent_recorded(self) -> bool:
@@ -953,4 +954,5 @@ def letter_data(session: Session, referral_id: int, *, today: date | None = None
         trainer_credentials=writer.credentials if writer else None,
         trainer_phone=writer.phone if writer else None,
         trainer_email=writer.email if writer else None,
+        studio_logo=studio_profile.logo(session),
     )

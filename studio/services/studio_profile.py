@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio.errors import ValidationError
 from studio.fields import Field
 from studio.models import StudioProfile
 from studio.services import records
@@ -70,3 +71,55 @@ def save(session: Session, details: StudioDetails, expected_version: int | None 
     records.apply_details(obj, details)
     session.flush()
     return StudioRecord(obj.id, obj.version, records.details_of(StudioDetails, obj))
+
+
+# --- the letterhead logo ---------------------------------------------------------------------
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_LOGO_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
+
+
+def logo_format(data: bytes) -> str | None:
+    """The image format by the file's signature (its first bytes): "PNG", "JPEG", or None."""
+    return next((name for signature, name in _LOGO_SIGNATURES if bytes(data[: len(signature)]) == signature), None)
+
+
+def check_logo(data: bytes) -> str | None:
+    """Why `data` cannot be the studio's logo, in words for the person choosing it; None if it can.
+
+    Only the signature and the size are checked here: a file that claims to be a PNG but is
+    damaged inside is stored, and the documents print without it (reports.pages)."""
+    if logo_format(data) is None:
+        return "The logo must be a PNG or JPEG image file."
+    return logo_size_problem(len(data))
+
+
+def logo_size_problem(size: int) -> str | None:
+    """Why a logo file of `size` bytes is too big, or None (the dialog asks before reading it)."""
+    if size > LOGO_MAX_BYTES:
+        megabytes = size / (1024 * 1024)
+        return f"The logo file is {megabytes:.1f} MB; it can be at most 2 MB. Save a smaller copy and choose that."
+    return None
+
+
+def set_logo(session: Session, data: bytes | None, expected_version: int | None = None) -> StudioRecord:
+    """Put the logo (a PNG or JPEG file's bytes, at most 2 MB) on the letterhead; None removes it."""
+    if data is not None:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise ValidationError({"logo": "The logo must be a PNG or JPEG image file."})
+        data = bytes(data)
+        problem = check_logo(data)
+        if problem:
+            raise ValidationError({"logo": problem})
+    current = get(session)
+    if current is None:
+        raise ValidationError({"logo": "Save the studio's name first; the logo goes next to it."})
+    obj = records.load_for_edit(session, StudioProfile, current.id, expected_version, "studio profile")
+    obj.logo = data
+    session.flush()
+    return StudioRecord(obj.id, obj.version, records.details_of(StudioDetails, obj))
+
+
+def logo(session: Session) -> bytes | None:
+    """The letterhead logo's bytes, or None when the studio has none (or no profile yet)."""
+    return session.scalars(select(StudioProfile.logo).order_by(StudioProfile.id).limit(1)).first()

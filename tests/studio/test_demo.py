@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -12,9 +13,10 @@ from sqlalchemy import func, select
 from studio.db import open_database
 from studio.errors import UprightError
 from studio.fields import format_value
-from studio.models import Assessment, Client, ClientSearchTerm, MedicalClearance, Program, SessionLog
+from studio.clinical.assessment import findings
+from studio.models import Assessment, Client, ClientSearchTerm, Document, MedicalClearance, Program, Referral, SessionLog
 from studio.services import (
-    assessments, clearances, clients, clinicians, demo, programs, safety, staff, studio_profile,
+    assessments, clearances, clients, clinicians, demo, documents, programs, referrals, safety, staff, studio_profile,
 )  # fmt: skip
 
 TODAY = date(2026, 5, 1)
@@ -44,7 +46,9 @@ def test_summary_counts_what_is_in_the_database(filled):
             clearances=s.scalar(select(func.count()).select_from(MedicalClearance)),
             programs=s.scalar(select(func.count()).select_from(Program)),
             session_logs=s.scalar(select(func.count()).select_from(SessionLog)),
+            referrals=s.scalar(select(func.count()).select_from(Referral)), documents=0,
         )  # fmt: skip
+        assert s.scalar(select(func.count()).select_from(Document)) == 0  # nothing to make documents with
         assert 28 <= len(everyone) <= 32
         assert sum(r.archived for r in everyone) == 2
         assert len(clinicians.search(s, include_archived=True)) == 12
@@ -134,6 +138,9 @@ def test_the_same_seed_gives_the_same_studio_and_another_seed_does_not(tmp_path)
                 result.append((p.client_id, p.status, p.title, p.notes, [(i.exercise_code, i.dose) for i in p.items]))
                 result.append([(c.change, c.exercise_code, c.from_code, c.to_code, c.reason) for c in p.history])
                 result.append([(log.logged_on, log.notes, log.entries) for log in programs.list_sessions(s, p.id)])
+            for row in referrals.list_all(s, today=TODAY):
+                r = referrals.get(s, row.id)
+                result.append((r.client_id, r.status, r.tier, r.clinician_id, r.sent_on, r.reply_decision, r.reply_on))
         db.close()
         return result
 
@@ -373,3 +380,192 @@ def test_programs_and_sessions_keep_the_demo_fast(database):
     elapsed = time.perf_counter() - started
     assert summary.programs > 20 and summary.session_logs > 100
     assert elapsed < 5, f"{elapsed:.1f} s for the demo studio"
+
+
+# --- referrals --------------------------------------------------------------------------------
+
+
+def _referrals(s) -> dict[str, list[referrals.ReferralRecord]]:
+    return {r.name: referrals.list_for_client(s, r.id) for r in clients.all_records(s)}
+
+
+def test_referrals_reach_every_status_and_follow_the_assessments(filled):
+    database, summary = filled
+    with database.session_factory() as s:
+        by_client = _referrals(s)
+        every = [r for rows in by_client.values() for r in rows]
+        written_from = {r.id: assessments.get(s, r.assessment_id) for r in every}
+    assert summary.referrals == len(every)
+    assert {r.status for r in every} == {code for code, _ in referrals.STATUSES}
+    answered = Counter(r.reply_decision for r in every if r.status == referrals.REPLY_RECEIVED)
+    assert answered == {"cleared": 1, "cleared_with_restrictions": 1, "not_cleared": 1}
+    for r in every:
+        assessment = written_from[r.id]
+        recommended = findings(assessment.data).referral
+        if recommended.tier == "none":  # an advisory the trainer acted on: STarT Back high risk
+            assert (r.tier, r.destination) == ("routine", "physiotherapist") and "STarT Back" in r.reason
+        else:  # tier, destination and reason as the pathway recommends
+            assert (r.tier, r.destination) == (recommended.tier, recommended.destination), r
+            assert r.reason == referrals.prefilled_reason(assessment.data, assessment.assessed_on)
+        assert r.created_by_id is not None
+        if r.status == referrals.DRAFT:
+            assert r.sent_on is None and r.follow_up_on is None
+            continue
+        # Dates tell the story: sent after the assessment, answered after sending, nothing after today.
+        assert assessment.assessed_on <= r.sent_on <= TODAY, r
+        assert r.clinician_id is not None or r.destination == referrals.EMERGENCY_DEPARTMENT
+        if r.reply_on is not None:
+            assert r.sent_on <= r.reply_on <= TODAY
+    # The pathway's stories: emergency, urgent, a GP for no workup, a pain specialist for the plateau.
+    tiers = {(r.tier, r.destination) for r in every}
+    assert {("emergency", "emergency_department"), ("urgent", "primary_care"), ("routine", "primary_care"),
+            ("routine", "pain_specialist")} <= tiers  # fmt: skip
+    assert [r.destination for r in by_client["Αλέξανδρος Παπαδόπουλος"]] == ["pain_specialist"]
+
+
+def test_each_reply_recorded_the_clearance_the_gate_reads(filled):
+    database, _ = filled
+    with database.session_factory() as s:
+        every = [r for rows in _referrals(s).values() for r in rows]
+        replies = [r for r in every if r.status == referrals.REPLY_RECEIVED]
+        linked = {r.id: clearances.get(s, r.clearance_id) for r in replies}
+    assert replies
+    for r in replies:
+        clearance = linked[r.id]
+        assert (clearance.client_id, clearance.status, clearance.cleared_on) == (r.client_id, r.reply_decision, r.reply_on)
+        assert clearance.clinician_id == r.clinician_id and clearance.notes.startswith("Reply to the referral")
+        assert (clearance.restrictions is not None) == (r.reply_decision == "cleared_with_restrictions")
+    # Nothing else replied or closed carries a reply.
+    assert all(r.reply_decision is None and r.clearance_id is None for r in every if r.status != referrals.REPLY_RECEIVED)
+
+
+def test_referrals_and_the_safety_gate_tell_one_story(filled):
+    database, _ = filled
+    with database.session_factory() as s:
+        ids = {r.name: r.id for r in clients.all_records(s)}
+        by_client = _referrals(s)
+        gates = {name: safety.gate(s, ids[name]) for name in ("Dmitri Sokolov", "Kofi Boateng", "Ingrid Bergström")}
+        ingrid_clearances = clearances.list_for_client(s, ids["Ingrid Bergström"])
+        ingrid_program = next(p for p in programs.list_for_client(s, ids["Ingrid Bergström"]) if p.status == programs.ACTIVE)
+        first_session = min(log.logged_on for log in programs.list_sessions(s, ingrid_program.id))
+        consent = {name: clients.get(s, ids[name]).details.consent_to_share_date for name in by_client}
+    # The emergency letter is still a draft, so nothing lifts the gate.
+    [dmitri] = by_client["Dmitri Sokolov"]
+    assert dmitri.status == referrals.DRAFT and dmitri.tier == "emergency" and not gates["Dmitri Sokolov"].passed
+    # Kofi's urgent letter went, but the doctor who saw him did not clear him: still blocked.
+    [kofi] = by_client["Kofi Boateng"]
+    assert kofi.sent_on is not None and not gates["Kofi Boateng"].passed
+    # Ingrid's GP said "not cleared" first, then cleared her with restrictions; she trained after that.
+    [ingrid] = by_client["Ingrid Bergström"]
+    assert ingrid.reply_decision == "not_cleared"
+    assert [c.status for c in ingrid_clearances] == ["cleared_with_restrictions", "not_cleared"]
+    assert ingrid_clearances[0].cleared_on > ingrid.reply_on and gates["Ingrid Bergström"].passed
+    assert first_session > ingrid_clearances[0].cleared_on
+    # Every letter that went out had the client's consent to share, given by the day it was sent.
+    for name, rows in by_client.items():
+        for r in rows:
+            if r.sent_on is not None:
+                assert consent[name] is not None and consent[name] <= r.sent_on, name
+
+
+def test_some_referrals_wait_for_a_reply_past_their_follow_up_date(filled):
+    database, _ = filled
+    with database.session_factory() as s:
+        overdue = referrals.list_all(s, overdue_only=True, today=TODAY)
+        waiting = [row for row in referrals.list_all(s, today=TODAY) if row.waiting_for_reply]
+    assert overdue and all(row.overdue and row.follow_up_on < TODAY for row in overdue)
+    assert {row.status for row in overdue} <= set(referrals.WAITING)
+    on_time = [row for row in waiting if not row.overdue]
+    assert on_time and all(row.follow_up_on >= TODAY for row in on_time)
+    # The day before the follow-up date passed, the same referral was not overdue yet.
+    first = min(overdue, key=lambda row: row.follow_up_on)
+    with database.session_factory() as s:
+        assert not referrals.get(s, first.id).overdue(first.follow_up_on)
+
+
+def test_the_summary_sentence_counts_referrals_and_documents():
+    summary = demo.DemoSummary("Studio", 1, 2, 3, 0, assessments=4, clearances=5, programs=6, session_logs=7,
+                               referrals=8, documents=9)  # fmt: skip
+    line = summary.describe()
+    assert "5 medical clearances" in line and "8 referrals" in line and "9 documents" in line
+    assert "3 clients (0 archived)" in line and "7 logged sessions" in line
+
+
+# --- documents handed out -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_documents(tmp_path_factory):
+    from reports.documents import make
+
+    db = _open(tmp_path_factory.mktemp("demo-documents") / "studio.sqlite")
+    started = time.perf_counter()
+    with db.session_factory.begin() as s:
+        summary = demo.fill_demo_studio(s, today=TODAY, make_document=make)
+    elapsed = time.perf_counter() - started
+    yield db, summary, elapsed
+    db.close()
+
+
+def _all_documents(s) -> list[documents.DocumentRecord]:
+    return [documents.get(s, doc_id) for doc_id in s.scalars(select(Document.id).order_by(Document.id))]
+
+
+def test_documents_of_every_kind_are_recorded_on_their_day(with_documents):
+    database, summary, _ = with_documents
+    with database.session_factory() as s:
+        docs = _all_documents(s)
+    assert summary.documents == len(docs) > 25
+    assert {d.kind for d in docs} == {code for code, _ in documents.KINDS}
+    for d in docs:
+        assert re.fullmatch(r"[0-9a-f]{64}", d.fingerprint), d.title
+        assert d.pages >= 1 and d.size_bytes > 1000 and d.handed == documents.PRINTED
+        assert d.made_at.tzinfo is not None and d.made_at.astimezone(timezone.utc).date() <= TODAY
+        assert documents.prepared_on(d) == d.made_at.date()  # a daytime hour: the same date on this desk
+    assert len({d.fingerprint for d in docs}) == len(docs)
+    [blank] = [d for d in docs if d.kind == documents.QUESTIONNAIRE]
+    assert blank.client_id is None and blank.options == {"questionnaire": "odi"}
+    reports_made = [d for d in docs if d.kind == documents.PROGRESS]
+    assert len(reports_made) == 2 and {d.options["audience"] for d in reports_made} == {"client", "clinician"}
+
+
+def test_every_active_program_was_handed_out_the_day_it_was_activated(with_documents):
+    database, _, _ = with_documents
+    with database.session_factory() as s:
+        docs = _all_documents(s)
+        active = {p: programs.get(s, p) for p in s.scalars(select(Program.id).where(Program.status == programs.ACTIVE))}
+        handed = {d.program_id: d for d in docs if d.kind == documents.HANDOUT}
+        every = {p: programs.get(s, p) for p in handed}
+        sessions = {p: [log.logged_on for log in programs.list_sessions(s, p)] for p in handed}
+        first_signed = {
+            p: min(a.assessed_on for a in assessments.list_for_client(s, every[p].client_id) if a.signed) for p in handed
+        }
+    assert len(handed) == sum(d.kind == documents.HANDOUT for d in docs)  # one handout per program
+    assert set(handed) == set(active)  # the programs trained on now
+    for program_id, d in handed.items():
+        program = every[program_id]
+        assert d.client_id == program.client_id and d.made_by_id == program.created_by_id
+        # Built from an assessment, handed out before the first session on it.
+        assert first_signed[program_id] <= d.made_at.date() < min(sessions[program_id]), program.title
+
+
+def test_every_sent_letter_was_printed_the_day_it_was_sent_and_can_be_made_again(with_documents):
+    from reports.documents import make
+
+    database, _, _ = with_documents
+    with database.session_factory() as s:
+        letters = {d.referral_id: d for d in _all_documents(s) if d.kind == documents.LETTER}
+        every = [referrals.get(s, row.id) for row in referrals.list_all(s, today=TODAY)]
+        again = make(s, letters[min(letters)].request)
+    sent = {r.id: r for r in every if r.sent_on is not None}
+    assert set(letters) == set(sent) and len(sent) < len(every)  # the draft has no letter yet
+    for referral_id, d in letters.items():
+        r = sent[referral_id]
+        assert d.made_at.date() == r.sent_on and d.client_id == r.client_id and d.made_by_id == r.created_by_id
+    # The record names exactly the letter: made again, it has the same title and pages.
+    assert (again.title, again.pages) == (letters[min(letters)].title, letters[min(letters)].pages)
+
+
+def test_the_demo_with_documents_stays_quick(with_documents):
+    *_, elapsed = with_documents
+    assert elapsed < 12, f"{elapsed:.1f} s for the demo studio with its documents"

@@ -110,3 +110,25 @@ def test_referrals_page_go_to_client_and_a_reply_lifts_the_gate(window, ana, dat
         referrals.record_reply(s, current.id, current.version, decision="cleared", reply_on=TODAY)
     page.referrals_tab.changed.emit()
     assert not page.assessment_tab.gate.isVisibleTo(page.assessment_tab)
+
+
+def test_the_demo_loaded_from_the_window_has_referrals_and_documents(qtbot, database, runner, monkeypatch):
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "first_start", lambda self: None)  # the welcome dialog's "Load a demo studio"
+    window = MainWindow(runner)
+    qtbot.addWidget(window)
+    window.attach_database(database)
+    window.load_demo()
+    message = window.statusBar().currentMessage()
+    assert "referrals" in message and "documents handed out" in message
+    with database.session_factory() as s:
+        rows = referrals.list_all(s)
+        from studio.services import documents
+
+        made = [d for row in rows for d in documents.list_for_client(s, row.client_id)]
+    assert {row.status for row in rows} >= {"draft", "sent", "acknowledged", "appointment_made", "reply_received", "closed"}
+    assert {d.kind for d in made} >= {documents.HANDOUT, documents.LETTER}
+    window.show_page("referrals")
+    window.referrals_page.refresh()
+    assert window.referrals_page.table.model().rowCount() > 0
