@@ -5,7 +5,7 @@ studio made for this client — what, when, who, what happened to it and its fin
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.services import documents
 from studio.services.documents import Request
@@ -54,7 +54,7 @@ class DocumentListModel(QAbstractTableModel):
                 documents.short_fingerprint(record.fingerprint),
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{record.kind_label}\nSHA-256 {record.fingerprint}\n{record.size_bytes:,} bytes"
+            return f"{record.title}\n{record.kind_label} · {record.size_bytes:,} bytes\nSHA-256 {record.fingerprint}"
         if role == Qt.ItemDataRole.UserRole:
             return record
         return None
@@ -89,8 +89,11 @@ class DocumentsTab(QWidget):
         self.model = DocumentListModel(self)
         self.table = list_table(self.model)
         self.table.setObjectName("documentList")
-        for column, width in enumerate((130, 420, 150, 50, 160)):
-            self.table.horizontalHeader().resizeSection(column, width)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in enumerate((130, 360, 130, 50, 150, 120)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the title takes what is left
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #444;")
