@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from benchmarks import client_search, startup
+from benchmarks import client_search, handout, startup
 
-MEASURES = {"startup": startup.measure, "client_search": client_search.measure}
+MEASURES = {"startup": startup.measure, "client_search": client_search.measure, "handout": handout.measure}
 
 
 def main(argv: list[str] | None = None) -> int:

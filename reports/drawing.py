@@ -58,17 +58,26 @@ def paint_drawing(canvas, drawing: Drawing, x: float, y: float, width: float, he
     canvas.scale(s, s)
     canvas.setLineCap(1)
     canvas.setLineJoin(1)
+    # The pen is set only when it changes: a figure's limbs mostly share a colour, and every
+    # setting is written out as numbers into the page.
+    stroke = line_width = fill_colour = None
     for p in drawing.primitives:
         colour = _tone(p.tone)
-        if isinstance(p, Segment):
+        if colour is not stroke:
             canvas.setStrokeColor(colour)
-            canvas.setLineWidth(p.width)
+            stroke = colour
+        width = p.width if isinstance(p, Segment) else OUTLINE
+        if width != line_width:
+            canvas.setLineWidth(width)
+            line_width = width
+        if isinstance(p, Segment):
             canvas.line(p.x1, h - p.y1, p.x2, h - p.y2)
             continue
-        canvas.setStrokeColor(colour)
-        canvas.setLineWidth(OUTLINE)
         fill = 1 if p.filled else 0
-        canvas.setFillColor(PROP_FILL if p.tone in ("prop", "floor") else colour)
+        paint = PROP_FILL if p.tone in ("prop", "floor") else colour
+        if paint is not fill_colour:
+            canvas.setFillColor(paint)
+            fill_colour = paint
         if isinstance(p, Circle):
             canvas.circle(p.x, h - p.y, p.r, stroke=1, fill=fill)
         elif isinstance(p, Rect):

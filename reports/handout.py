@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from reports import pages, styles
 from reports.drawing import FigureRow
-from reports.styles import Styles, text
+from reports.styles import Paragraph, Styles, text
 from studio.services.assessments import day_label
 from studio.services.handouts import HandoutData, HandoutExercise
 

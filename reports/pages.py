@@ -204,6 +204,9 @@ class _Document(BaseDocTemplate):
             author=styles.plain(author or letterhead.name),
             subject=styles.plain(subject or title),
             creator="Upright",
+            # The same content gives the same bytes (no creation time or random file id), so a
+            # document made again from its record has the fingerprint of the paper handed out.
+            invariant=1,
         )
         self.letterhead = letterhead
         self.doc_title = styles.plain(title)

@@ -27,7 +27,6 @@ from studio.services.handouts import ProgressData
 
 CHART_TITLE = "Pain and disability over time"
 MAX_CHANGES = 30
-MAX_REASON = 600  # characters of a change's reason shown in the table
 IMPORTANT_MARK = "★"
 
 
@@ -162,10 +161,11 @@ def program_changes(data: ProgressData, st: Styles, width: float) -> list[Flowab
         what = text(c.what)
         if c.by:
             what += f"<br/><font color='#6b6b6b' size='{st.cell_small.fontSize}'>by {text(c.by)}</font>"
-        rows.append([Paragraph(text(day_label(c.on)), st.cell_small), Paragraph(what, st.cell), Paragraph(text(styles.shorten(c.reason or "—", MAX_REASON)), st.cell_small)])
+        rows.append([Paragraph(text(day_label(c.on)), st.cell_small), Paragraph(what, st.cell), Paragraph(text(c.reason or "—"), st.cell_small)])
     w = [width * 0.16, width * 0.38]
     w.append(width - sum(w))
-    table = Table(rows, colWidths=w, repeatRows=1, hAlign="LEFT")
+    # A reason prints whole: a row taller than the room left breaks across pages (splitInRow).
+    table = Table(rows, colWidths=w, repeatRows=1, hAlign="LEFT", splitInRow=1)
     commands = styles.grid_style(1, zebra=True) + [("VALIGN", (0, 0), (-1, -1), "TOP")]
     table.setStyle(TableStyle(commands))
     out.append(table)

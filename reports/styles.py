@@ -26,7 +26,8 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Paragraph as _Paragraph
 
 from reports import fonts
 
@@ -42,6 +43,30 @@ WHITE: Final = colors.white
 LARGE_PRINT_FACTOR: Final = 1.3
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class Paragraph(_Paragraph):
+    """ReportLab's Paragraph, remembering its line breaks for each width it was asked about.
+
+    A paragraph in a table cell, a box or a KeepTogether is measured three or four times at the
+    same width before it is drawn (the table sizes its rows, the KeepTogether measures the
+    block, the frame measures it again, the table measures it once more to draw it), and
+    breaking lines is most of ReportLab's work. The lines depend only on the width, so they
+    are kept and reused; what prints is the same.
+    """
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab API
+        known = self.__dict__.get("_lines_by_width")
+        if known is None:
+            known = self._lines_by_width = {}
+        hit = known.get(availWidth)
+        if hit is not None:
+            self.width, self._wrapWidths, self.blPara, self.height = hit
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if getattr(self, "blPara", None) is not None and self.width == availWidth:
+            known[availWidth] = (self.width, self._wrapWidths, self.blPara, self.height)
+        return size
 
 
 def clean(s: object) -> str:

@@ -1,5 +1,5 @@
 """`upright-admin`: look after a studio database from a terminal — check, back up, restore,
-import, export, fill a demo.
+import, export, fill a demo, render a document to PDF.
 
 No Qt here, not even indirectly: this has to run on a server, over SSH, or on a desk whose
 window won't start. Every error a person can act on is one plain paragraph on stderr and an
@@ -12,6 +12,7 @@ import argparse
 import io
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -165,17 +166,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         with db.session_factory.begin() as session:
             try:
-                summary = demo.fill_demo_studio(session, seed=args.seed)
+                from reports.documents import make
+
+                summary = demo.fill_demo_studio(session, seed=args.seed, make_document=make)
             except demo.StudioNotEmpty:
                 if not args.clients:
                     raise
                 _say("The database already has a studio; adding generated clients only.")
             else:
-                _say(
-                    f"Demo studio “{summary.studio_name}”: {summary.staff} staff, {summary.clinicians} clinicians, "
-                    f"{summary.clients} clients ({summary.archived_clients} archived), {summary.assessments} assessments, "
-                    f"{summary.clearances} medical clearances, {summary.programs} programs and {summary.session_logs} logged sessions."
-                )
+                _say(summary.describe())
             if args.clients:
                 added = demo.generate_clients(session, args.clients, seed=args.seed)
                 _say(f"Generated {added} made-up clients.")
@@ -286,6 +285,111 @@ def _export(kind: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+# --- render ---------------------------------------------------------------------------------
+
+
+def _output_path(value: str) -> Path:
+    """Where the PDF goes, checked before any work is done: a file in a folder that exists."""
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise UprightError(f"{path} is a folder; give --out the name of the PDF file to write, e.g. {path / 'document.pdf'}.")
+    if not path.parent.is_dir():
+        raise UprightError(f"There is no folder {path.parent} to write {path.name} into. Create it first, or choose another place with --out.")
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_atomically(path: Path, content: bytes) -> Path:
+    """`content` in a temporary file beside `path`: a reader never sees half a PDF, and a file
+    already at `path` stays whole until the new one is complete. Returns the temporary file."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as exc:
+        raise UprightError(
+            f"Could not write in {path.parent}: {exc.strerror or exc}. Choose a folder you can write to with --out."
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a saved PDF is an ordinary file
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UprightError(f"Could not write {path}: {exc.strerror or exc}. Nothing was saved.") from None
+    return Path(temporary)
+
+
+def _checked_request(session, args: argparse.Namespace, where: str):
+    """The document request the command names, with the people and records it names looked up
+    first, so a wrong number gets an answer in the studio's words."""
+    from studio.errors import NotFound
+    from studio.services import clients, documents, programs, referrals
+
+    def lookup(get, what: str, record_id: int):
+        try:
+            return get(session, record_id)
+        except NotFound:
+            raise UprightError(f"There is no {what} {record_id} in the studio database at {where}.") from None
+
+    kind = args.document
+    if kind == documents.QUESTIONNAIRE:
+        choice = (args.kind or "").strip().lower()
+        if choice not in documents.QUESTIONNAIRE_LABELS:
+            known = ", ".join(f"{code} ({label})" for code, label in documents.QUESTIONNAIRES)
+            raise UprightError(f"There is no questionnaire called “{args.kind}”. Choose --kind from: {known}.")
+        return documents.Request(documents.QUESTIONNAIRE, questionnaire=choice)
+    if kind == documents.LETTER:
+        lookup(referrals.get, "referral", args.referral)
+        return documents.Request(documents.LETTER, referral_id=args.referral)
+    client = lookup(clients.get, "client", args.client)
+    name = f"{client.details.first_name} {client.details.last_name}".strip()
+    if kind == documents.PROGRESS:
+        audience = (args.audience or "").strip().lower()
+        if audience not in documents.AUDIENCES:
+            raise UprightError(f"A progress report is for the client or a clinician: use --audience client or --audience clinician, not “{args.audience}”.")
+        return documents.Request(documents.PROGRESS, client_id=args.client, audience=audience, large_print=args.large_print)
+    if args.program is not None:
+        program = lookup(programs.get, "program", args.program)
+        if program.client_id != args.client:
+            raise UprightError(f"Program {args.program} (“{program.title}”) is not one of {name}'s programs (client {args.client}).")
+    elif programs.active_for_client(session, args.client) is None:
+        raise UprightError(
+            f"{name} (client {args.client}) has no active program, so there is no home program to print. "
+            "Make a program active in the Program tab, or name one with --program."
+        )
+    return documents.Request(documents.HANDOUT, client_id=args.client, program_id=args.program, large_print=args.large_print)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from reports.documents import make_and_record
+    from studio.services import documents
+
+    path = _output_path(args.out)
+    db = _open_existing(args)
+    temporary: Path | None = None
+    try:
+        # The record is committed before the file takes its name: a PDF on disk always has its
+        # line in the Documents list, so the paper can be traced by its fingerprint.
+        with db.session_factory.begin() as session:
+            request = _checked_request(session, args, _where(db))
+            made, record = make_and_record(session, request, handed=documents.SAVED)
+            temporary = _write_atomically(path, made.content)
+        os.replace(temporary, path)
+        temporary = None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        db.close()
+    _say(f"Wrote {path} ({_plural(record.pages, 'page')}, fingerprint {documents.short_fingerprint(record.fingerprint)})")
+    return EXIT_OK
+
+
 # --- the command line -----------------------------------------------------------------------
 
 DEMO_HELP = """\
@@ -297,12 +401,22 @@ With --clients N, also add N made-up clients in bulk (for benchmarks). On a data
 already has a studio, --clients N adds only the N generated clients.
 """
 
+RENDER_HELP = """\
+Make one of the studio's documents as a PDF file, the same document the window prints, and
+record it in the Documents list as "saved as PDF", with its fingerprint.
+
+  render handout --client ID [--program ID] [--large-print] --out FILE
+  render letter --referral ID --out FILE
+  render progress --client ID [--audience client|clinician] [--large-print] --out FILE
+  render questionnaire --kind odi|rmdq|startback|psfs --out FILE
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     database_help = f"the studio database: a file path or a database URL (default: {default_database_path()})"
     parser = argparse.ArgumentParser(
         prog="upright-admin",
-        description="Look after an Upright studio database: check, back up, restore, import, export, demo.",
+        description="Look after an Upright studio database: check, back up, restore, import, export, demo, render.",
     )
     parser.add_argument("--database", metavar="PATH_OR_URL", default=None, help=database_help)
     # The same option after the subcommand; SUPPRESS keeps a value given before it.
@@ -362,6 +476,39 @@ def build_parser() -> argparse.ArgumentParser:
         )
         exp.add_argument("file", metavar="FILE", help="the CSV file to write, or - for standard output")
         exp.set_defaults(run=_export(kind))
+
+    render = commands.add_parser(
+        "render",
+        parents=[common],
+        help="make a handout, referral letter, progress report or blank questionnaire as a PDF",
+        description=RENDER_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    documents = render.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
+    out_help = "the PDF file to write (replaced if it exists; written whole or not at all)"
+
+    handout = documents.add_parser("handout", parents=[common], help="a client's home-program handout")
+    handout.add_argument("--client", type=int, required=True, metavar="ID", help="the client's number")
+    handout.add_argument("--program", type=int, metavar="ID", help="which of the client's programs (default: the active one)")
+    handout.add_argument("--large-print", action="store_true", help="everything 30%% larger, for older clients")
+
+    letter = documents.add_parser("letter", parents=[common], help="the letter of a referral, with its reply slip")
+    letter.add_argument("--referral", type=int, required=True, metavar="ID", help="the referral's number")
+
+    progress = documents.add_parser("progress", parents=[common], help="a client's progress report")
+    progress.add_argument("--client", type=int, required=True, metavar="ID", help="the client's number")
+    progress.add_argument(
+        "--audience", default="client", metavar="client|clinician",
+        help="for the client (default) or for their clinician (adds date of birth, profile, red flags, notes)",
+    )  # fmt: skip
+    progress.add_argument("--large-print", action="store_true", help="everything 30%% larger, for older clients")
+
+    questionnaire = documents.add_parser("questionnaire", parents=[common], help="a blank questionnaire to fill in by hand")
+    questionnaire.add_argument("--kind", required=True, metavar="odi|rmdq|startback|psfs", help="which questionnaire")
+
+    for sub in (handout, letter, progress, questionnaire):
+        sub.add_argument("--out", required=True, metavar="FILE", help=out_help)
+        sub.set_defaults(run=cmd_render)
     return parser
 
 
