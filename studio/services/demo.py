@@ -34,7 +34,18 @@ from studio.clinical.provocation import PROVOCATION_TESTS
 from studio.errors import UprightError
 from studio.exercises import SessionEntry, by_code, load_library, next_in_chain
 from studio.exercises.progression import PROGRESS, REGRESS
-from studio.models import Client, ClientSearchTerm, Document, MedicalClearance, Referral, StaffMember, StudioProfile
+from studio.models import (
+    Assessment,
+    Client,
+    ClientSearchTerm,
+    Document,
+    MedicalClearance,
+    Program,
+    ProgramChange,
+    Referral,
+    StaffMember,
+    StudioProfile,
+)
 from studio.models.base import utcnow
 from studio.services import (
     assessments, clearances, clients, clinicians, documents, programs, referrals, staff, studio_profile,
@@ -767,6 +778,7 @@ def _assessment_story(
         data = _visit_data(base, story, _measured(story, traits, s, visit, weeks, flagged), visit, flagged)
         saved = assessments.save(session, record.id, record.version, data, today=today)
         assessments.sign(session, saved.id, saved.version, trainer)
+        session.get(Assessment, saved.id).signed_at = _story_time(day, 17)  # signed that evening, not now
         if coach is not None and visit:
             coach.reviewed(day)
     count = story.visits
@@ -980,7 +992,20 @@ class _Coach:
         self.events.sort(key=lambda event: event[:2])
         while self.events and (before is None or self.events[0][0] < before):
             self.day, _, action = self.events.pop(0)
+            newest = self.session.scalar(select(func.max(ProgramChange.id))) or 0
             action()
+            self._stamp(newest)
+
+    def _stamp(self, after_change_id: int) -> None:
+        """The services stamp changes with the computer's clock; the story's are dated on its day."""
+        when = _story_time(self.day, 11)
+        for change in self.session.scalars(select(ProgramChange).where(ProgramChange.id > after_change_id)):
+            change.at = when
+            program = self.session.get(Program, change.program_id)
+            if change.change == "activated":
+                program.activated_at = when
+            elif change.change == "archived":
+                program.archived_at = when
 
     # --- referrals, reports and the documents handed out
 
@@ -1143,12 +1168,15 @@ class _Coach:
             return
         items = [item for item in program.items if item.exercise is not None and not item.override_reason]
         results = programs.screen_for_client(self.session, self.client.id, [item.exercise for item in items])
+        newest = self.session.scalar(select(func.max(ProgramChange.id))) or 0
         for item, result in zip(items, results):
             if not result.allowed:
                 said = f"Re-assessed on {day_label(day)}: " + " ".join(result.reasons)
                 self.program = programs.remove_item(
                     self.session, program.id, None, item.id, reason=said, by_id=self.trainer
                 )
+        self.day = day
+        self._stamp(newest)
 
     # --- sessions
 
@@ -1239,6 +1267,11 @@ class _Coach:
     def _finish(self) -> None:
         program_id, by = self.program.id, self.trainer
         self.program = programs.archive(self.session, program_id, None, reason=FINISHED_REASON, by_id=by)
+
+
+def _story_time(day: date, hour: int) -> datetime:
+    """A time on the story's `day` (UTC), never later than now."""
+    return min(datetime.combine(day, time(hour), tzinfo=timezone.utc), utcnow())
 
 
 def _hand_out(

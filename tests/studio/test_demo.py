@@ -13,7 +13,7 @@ from studio.db import open_database
 from studio.errors import UprightError
 from studio.fields import format_value
 from studio.clinical.assessment import findings
-from studio.models import Assessment, Client, ClientSearchTerm, Document, MedicalClearance, Program, Referral, SessionLog
+from studio.models import Assessment, Client, ClientSearchTerm, Document, MedicalClearance, Program, ProgramChange, Referral, SessionLog
 from studio.services import (
     assessments, clearances, clients, clinicians, demo, documents, programs, referrals, safety, staff, studio_profile,
 )  # fmt: skip
@@ -555,3 +555,18 @@ def test_every_sent_letter_was_printed_the_day_it_was_sent_and_can_be_made_again
     # The record names exactly the letter: made again, it has the same title and pages.
     assert (again.title, again.pages) == (letters[min(letters)].title, letters[min(letters)].pages)
 
+
+
+def test_the_history_is_dated_on_the_story_days_not_the_day_the_demo_was_made(with_documents):
+    """Program changes, activations and signatures carry the story's dates, so a progress report
+    of a demo client reads like months of work, not one afternoon."""
+    database, _ = with_documents
+    with database.session_factory() as s:
+        changes = s.scalars(select(ProgramChange)).all()
+        signed = s.scalars(select(Assessment).where(Assessment.signed_at.is_not(None))).all()
+        active = s.scalars(select(Program).where(Program.status == programs.ACTIVE)).all()
+        first_logs = {p.id: min(log.logged_on for log in programs.list_sessions(s, p.id)) for p in active}
+    days = {c.at.date() for c in changes}
+    assert len(days) > 20 and max(days) <= TODAY
+    assert all(a.signed_at.date() == a.assessed_on for a in signed)
+    assert all(p.activated_at.date() <= first_logs[p.id] for p in active)

@@ -11,6 +11,7 @@ from studio.services import documents
 from studio.services.documents import Request
 from ui.documents import preview
 from ui.widgets.tables import list_table
+from ui.widgets.workspace import NothingToSave
 
 COLUMNS = ("Made", "Document", "By", "Pages", "What happened", "Fingerprint")
 
@@ -60,7 +61,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
 
-class DocumentsTab(QWidget):
+class DocumentsTab(NothingToSave, QWidget):
     """Fourth workspace tab. Nothing here is edited in place, so it never holds unsaved work."""
 
     tab_title = "Documents"
@@ -123,20 +124,6 @@ class DocumentsTab(QWidget):
     def show_client(self, client_id: int | None) -> None:
         self.client_id = client_id
         self.reload()
-
-    def start_new(self) -> None:
-        self.show_client(None)
-
-    def has_unsaved_changes(self) -> bool:
-        return False
-
-    def save(self, then=None) -> bool:
-        if then is not None:
-            then()
-        return True
-
-    def discard_changes(self) -> None:
-        pass
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

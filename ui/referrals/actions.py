@@ -62,6 +62,13 @@ class ReferralActions(QObject):
         self.status_button.setEnabled(status is not None and bool(next_statuses(status)))
         self.follow_up_button.setEnabled(status in referrals.WAITING)
 
+    def print_letter(self, say: Callable[[str], None]) -> None:
+        """Ctrl+P on a referrals list: the selected referral's letter (or `say` what to do)."""
+        if self.selected() is None:
+            say("Select a referral first; Ctrl+P opens its letter.")
+            return
+        self.open_letter()
+
     def open_letter(self) -> None:
         row = self.selected()
         if row is not None:
@@ -87,6 +94,12 @@ class ReferralActions(QObject):
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
+
+
+def selected_row(table, model):
+    """The referral on the selected row of a referrals table, or None."""
+    rows = table.selectionModel().selectedRows()
+    return model.rows[rows[0].row()] if rows else None
 
 
 class ReferralDetail(QLabel):

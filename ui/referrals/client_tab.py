@@ -13,10 +13,11 @@ from studio.services import assessments, referrals
 from studio.services.assessments import day_label
 from ui import messages
 from ui.assessment.findings_panel import DESTINATIONS, TIER_WORDS
-from ui.referrals.actions import ReferralActions, ReferralDetail
+from ui.referrals.actions import ReferralActions, ReferralDetail, selected_row
 from ui.referrals.refer_dialog import ReferDialog
 from ui.referrals.table import ReferralTableModel, size_columns
 from ui.widgets.tables import list_table
+from ui.widgets.workspace import NothingToSave
 
 NO_SIGNED_ASSESSMENT = (
     "A referral letter quotes the client's signed assessment, and there is none yet. "
@@ -30,7 +31,7 @@ class _Loaded:
     latest: assessments.AssessmentRecord | None  # the latest signed assessment
 
 
-class ReferralsTab(QWidget):
+class ReferralsTab(NothingToSave, QWidget):
     """Workspace tab. Signal `changed()` after a referral was written, sent or answered (a
     reply records a clearance, so the Assessment and Program tabs may want to refresh)."""
 
@@ -97,20 +98,6 @@ class ReferralsTab(QWidget):
         self.client_id = client_id
         self.reload()
 
-    def start_new(self) -> None:
-        self.show_client(None)
-
-    def has_unsaved_changes(self) -> bool:
-        return False  # letters are written in their own dialog, which asks before closing
-
-    def save(self, then=None) -> bool:
-        if then is not None:
-            then()
-        return True
-
-    def discard_changes(self) -> None:
-        pass
-
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self, select_id: int | None = None) -> None:
@@ -172,15 +159,10 @@ class ReferralsTab(QWidget):
     # --- the chosen referral ----------------------------------------------------------------
 
     def print_current(self) -> None:
-        """Ctrl+P: the selected referral's letter."""
-        if self.selected() is None:
-            self.status.emit("Select a referral first; Ctrl+P opens its letter.")
-            return
-        self.actions.open_letter()
+        self.actions.print_letter(self.status.emit)
 
     def selected(self) -> referrals.ReferralRecord | None:
-        rows = self.table.selectionModel().selectedRows() if hasattr(self, "table") else []
-        return self.model.rows[rows[0].row()] if rows else None
+        return selected_row(self.table, self.model) if hasattr(self, "table") else None
 
     def _row_chosen(self) -> None:
         record = self.selected()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.services import referrals
-from ui.referrals.actions import ReferralActions, ReferralDetail
+from ui.referrals.actions import ReferralActions, ReferralDetail, selected_row
 from ui.referrals.table import ReferralTableModel, size_columns
 from ui.widgets.tables import list_table
 
@@ -180,15 +180,10 @@ class ReferralsPage(QWidget):
     # --- the chosen referral ----------------------------------------------------------------
 
     def print_current(self) -> None:
-        """Ctrl+P: the selected referral's letter."""
-        if self.selected() is None:
-            self.status.emit("Select a referral first; Ctrl+P opens its letter.")
-            return
-        self.actions.open_letter()
+        self.actions.print_letter(self.status.emit)
 
     def selected(self) -> referrals.ReferralRow | None:
-        rows = self.table.selectionModel().selectedRows() if hasattr(self, "table") else []
-        return self.model.rows[rows[0].row()] if rows else None
+        return selected_row(self.table, self.model) if hasattr(self, "table") else None
 
     def _row_chosen(self) -> None:
         row = self.selected()
