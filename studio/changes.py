@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "upright_changes"
 EVERYTHING = "*"
+MAYBE = "?"  # something changed, perhaps only this desk's own save: refresh lists, not forms
 ORIGIN = uuid.uuid4().hex  # this process: its own commits are not news to it
 _installed = False
 _own_commits = 0  # commits this process made that changed records
@@ -67,8 +68,8 @@ def install() -> None:
 
 
 class SqliteWatcher:
-    """SQLite can't say who committed: a change seen while this process also committed is
-    taken as this process's own (the next change from elsewhere is seen at the next poll)."""
+    """SQLite can't say who committed: a change seen while this process also committed may be
+    only this desk's own, and is reported as MAYBE (lists refresh; open forms don't reload)."""
 
     def __init__(self, engine):
         self.connection = engine.raw_connection()
@@ -90,7 +91,7 @@ class SqliteWatcher:
         self.version = now
         if own != self.own:
             self.own = own
-            return set()
+            return {MAYBE}
         return {EVERYTHING}
 
     def close(self) -> None:

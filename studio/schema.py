@@ -8,9 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# pg_advisory_xact_lock key held while migrating a server ("Uprt" in ASCII).
+MIGRATION_LOCK = 0x55707274
 
 
 def alembic_config(connection=None) -> Config:
@@ -57,7 +59,14 @@ def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None]
             "Choose another file.",
             path=path,
         )
+    # Only a SQLite file is copied here; a server is backed up with its own tools.
     backup = make_backup(path, reason=f"before-upgrade-{head}") if (current and path) else None
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several desks may start at once against one server: one migrates, the others wait
+            # for it (the lock ends with this transaction) and then find nothing left to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            if current_revision(connection) == head:
+                return current, backup
         command.upgrade(alembic_config(connection), "head")
     return current, backup

@@ -138,3 +138,48 @@ def copy_studio(source, target) -> CopyReport:
                 + "; ".join(f"{t.table} {t.target_rows}/{t.source_rows} rows{'' if t.checksum_matches else ', contents differ'}" for t in bad)
             )
     return report
+
+
+# --- what is on a server before connecting ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerState:
+    where: str  # user@host:port/database, no password
+    upright: bool  # holds Upright's tables
+    revision: str | None
+    clients: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.upright or self.clients == 0
+
+    def describe(self) -> str:
+        if not self.upright:
+            return f"Connected to {self.where}. The database is empty: Upright will set it up when you connect."
+        noun = "client" if self.clients == 1 else "clients"
+        return f"Connected to {self.where}: an Upright studio with {self.clients} {noun}."
+
+
+def server_state(url: str) -> ServerState:
+    """Connect to `url` without changing anything and say what is there. Raises the same plain
+    DatabaseProblem errors as opening it would."""
+    from sqlalchemy.exc import DBAPIError
+
+    from studio import db
+
+    address = db.database_url(url)
+    engine = db.make_engine(address)
+    u = engine.url
+    shown = f"{u.username}@{u.host or 'localhost'}:{u.port or 5432}/{u.database}"
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            upright = "client" in tables and "alembic_version" in tables
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if upright else None
+            clients = conn.execute(text("SELECT count(*) FROM client")).scalar_one() if upright else 0
+    except DBAPIError as exc:
+        raise db.server_problem(engine.url, exc) from exc
+    finally:
+        engine.dispose()
+    return ServerState(shown, upright, revision, clients)

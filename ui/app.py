@@ -39,9 +39,28 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get(SHOWN_MARKER):
         window.first_painted.connect(_report_shown_and_exit)
     window.restore_window_state()
-    window.open_after_first_paint(args.database)
+    window.open_after_first_paint(args.database or server_address())
     window.show()
     return app.exec()
+
+
+def server_address() -> str | None:
+    """The studio server this desk was set to use (Studio ▸ Studio server…), with its password
+    from the keychain or asked now; None for the database file on this computer."""
+    from ui import server_settings
+
+    chosen = server_settings.load()
+    if chosen is None:
+        return None
+    password = server_settings.remembered_password(chosen)
+    if password is None:
+        from ui.studio.server_dialog import PasswordDialog
+
+        dialog = PasswordDialog(chosen)
+        if not dialog.exec():
+            return None
+        password = dialog.password.text()
+    return chosen.url(password or None)
 
 
 def _report_shown_and_exit() -> None:

@@ -42,13 +42,6 @@ def _open_existing(args: argparse.Namespace) -> Database:
     return open_database(_database_arg(args), create=False)
 
 
-def _sqlite_file(args: argparse.Namespace, server_message: str) -> Path:
-    path = sqlite_path(database_url(_database_arg(args)))
-    if path is None:
-        raise Unsupported(server_message)
-    return path
-
-
 def _say(text: str = "") -> None:
     print(text, flush=True)
 
@@ -129,29 +122,58 @@ def cmd_check(args: argparse.Namespace) -> int:
 # --- backup and restore ---------------------------------------------------------------------
 
 
+def _backup_target(args: argparse.Namespace) -> Path | str:
+    """The SQLite file, or the server URL (backed up with pg_dump)."""
+    url = database_url(_database_arg(args))
+    return sqlite_path(url) or url
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    path = _sqlite_file(
-        args,
-        "This studio's data lives on a database server. Back it up with the server's own tools "
-        "(pg_dump for PostgreSQL); upright-admin backs up SQLite files only.",
-    )
-    written = make_backup(path, Path(args.path).expanduser() if args.path else None)
+    from studio.backups import ToolMissing, daily
+
+    target = _backup_target(args)
+    try:
+        if args.daily:
+            if args.path:
+                raise Unsupported("backup --daily writes to the backups folder; leave out PATH.")
+            result = daily(target, keep_days=args.keep_days)
+            if result.made:
+                _say(f"Today's backup written and checked: {result.made}")
+            else:
+                _say("Today's backup was already made; nothing written.")
+            if result.pruned:
+                _say(
+                    f"Removed {_plural(len(result.pruned), 'daily backup')} older than {_plural(result.kept_days, 'day')}: "
+                    + ", ".join(p.name for p in result.pruned)
+                )
+            return EXIT_OK
+        written = make_backup(target, Path(args.path).expanduser() if args.path else None)
+    except ToolMissing as exc:
+        raise Unsupported(str(exc)) from exc
     _say(f"Backup written and checked: {written}")
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    path = _sqlite_file(
-        args,
-        "This studio's data lives on a database server. Restore it with the server's own tools "
-        "(pg_restore or psql for PostgreSQL); upright-admin restores SQLite files only.",
-    )
+    from studio.backups import ToolMissing
+
+    target = _backup_target(args)
     backup = Path(args.path).expanduser()
-    safety = restore_backup(backup, path)
-    _say(f"Restored {path} from {backup}.")
+    try:
+        safety = restore_backup(backup, target)
+    except ToolMissing as exc:
+        raise Unsupported(str(exc)) from exc
+    shown = target if isinstance(target, Path) else _where_url(target)
+    _say(f"Restored {shown} from {backup}.")
     if safety is not None:
         _say(f"What was there before is kept in {safety}.")
     return EXIT_OK
+
+
+def _where_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 # --- demo -----------------------------------------------------------------------------------
@@ -429,9 +451,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=cmd_check)
 
-    backup = commands.add_parser("backup", parents=[common], help="write a checked backup of a SQLite database")
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="write a verified backup (SQLite: the backup API; PostgreSQL: pg_dump)",
+        description="Write a backup, verify it and record its fingerprint (SHA-256, schema version, "
+        "records per table) in PATH.json beside it. A SQLite file is copied with SQLite's backup "
+        "API; a PostgreSQL server is dumped with pg_dump (custom format). With --daily: today's "
+        "automatic backup unless one was made today, then daily backups older than --keep-days are "
+        "removed (manual, before-migration and before-restore backups are kept).",
+    )
     backup.add_argument(
-        "path", nargs="?", metavar="PATH", help="where to write it (default: the backups folder next to the database)"
+        "path", nargs="?", metavar="PATH",
+        help="where to write it (default: backups/ beside the database file; for a server, backups/ in this "
+        "computer's Upright folder)",
+    )  # fmt: skip
+    backup.add_argument("--daily", action="store_true", help="today's automatic backup, then prune old daily ones")
+    backup.add_argument(
+        "--keep-days", type=int, default=14, metavar="N", help="with --daily: keep daily backups for N days (default: 14)"
     )
     backup.set_defaults(run=cmd_backup)
 
@@ -439,8 +476,10 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         parents=[common],
         help="replace the database with a backup (close Upright at every desk first)",
-        description="Replace the studio database with a backup. The backup is checked first, and "
-        "what is there now is kept in a safety copy. Close Upright at every desk first.",
+        description="Replace the studio database with a backup. The backup is checked first (its "
+        "fingerprint, then the file itself) and a damaged one is refused; what is there now is kept "
+        "in a verified safety copy. On PostgreSQL this uses pg_restore --clean in one transaction. "
+        "Close Upright at every desk first.",
     )
     restore.add_argument("path", metavar="PATH", help="the backup file to restore")
     restore.set_defaults(run=cmd_restore)

@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.clients_page = None
         self.clinicians_page = None
         self.referrals_page = None
+        self.freshness = None
         self._closing = False
         self._painted = False
         self._open_requested = False
@@ -96,6 +97,9 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         self.profile_action = self._action("Studio &profile…", self.edit_profile, None, "Letterhead, units and paper size")
         self.staff_action = self._action("&Staff…", self.edit_staff, None, "Trainers and front-desk staff")
+        self.backups_action = self._action("&Backups…", self.show_backups, None, "List, make and restore backups of the studio")
+        self.server_action = self._action("Studio &server…", self.show_server, None,
+                                          "Share one studio between desks through a PostgreSQL server")
         about = self._action("&About Upright", self.about)
 
         bar = self.menuBar()
@@ -121,6 +125,8 @@ class MainWindow(QMainWindow):
         studio_menu = bar.addMenu("&Studio")
         studio_menu.addAction(self.profile_action)
         studio_menu.addAction(self.staff_action)
+        studio_menu.addAction(self.backups_action)
+        studio_menu.addAction(self.server_action)
         bar.addMenu("&Help").addAction(about)
 
         toolbar = QToolBar("Main")
@@ -138,6 +144,7 @@ class MainWindow(QMainWindow):
             self.export_clients_action, self.import_clinicians_action, self.export_clinicians_action,
             self.backup_action, self.clients_view, self.clinicians_view, self.profile_action, self.staff_action,
             self.print_action, self.batch_action, *self.questionnaire_actions, self.referrals_view,
+            self.backups_action, self.server_action,
         ]
 
     def _set_ready(self, ready: bool) -> None:
@@ -207,6 +214,50 @@ class MainWindow(QMainWindow):
         from ui.documents.preview import clear_viewer_copies
 
         self.runner.run(clear_viewer_copies, with_session=False)
+        from ui.backups.daily import start_daily_backup
+
+        start_daily_backup(self, database)  # today's automatic backup, after the pages have loaded
+        self.start_freshness()
+
+    def start_freshness(self) -> None:
+        """Watch for other desks' changes and refresh what shows them."""
+        from ui.freshness import Freshness
+
+        self.stop_freshness()
+        self.freshness = Freshness(self.runner, self.database, self)
+        self.freshness.changed.connect(self.changed_elsewhere)
+
+    def stop_freshness(self) -> None:
+        if self.freshness is not None:
+            self.freshness.stop()
+            self.freshness.deleteLater()
+            self.freshness = None
+
+    def changed_elsewhere(self, changed) -> None:
+        if self.clients_page is not None:
+            self.clients_page.changed_elsewhere(changed)
+        if self.pages.currentWidget() is self.referrals_page:
+            self.referrals_page.refresh()
+        if changed & {"*", "?", "clinician"}:
+            self.clinicians_page.reload()
+
+    def reopen(self, path_or_url: str | None) -> None:
+        """Let go of the studio database and open `path_or_url` (None: the file on this
+        computer): after a restore, or when this desk moves to or from the studio server."""
+        self.stop_freshness()
+        for page in (self.clients_page, self.clinicians_page, self.referrals_page):
+            if page is not None:
+                self.pages.removeWidget(page)
+                page.deleteLater()
+        self.clients_page = self.clinicians_page = self.referrals_page = None
+        self._set_ready(False)
+        self.pages.setCurrentWidget(self.waiting)
+        self.runner.wait(5000)
+        if self.database is not None:
+            self.database.close()
+            self.database = None
+        self.runner.session_factory = None
+        self.open_database(path_or_url)
 
     def refresh_studio(self, first_start_check: bool = False) -> None:
         from studio.services import clients, studio_profile
@@ -372,6 +423,33 @@ class MainWindow(QMainWindow):
             with_session=False,
         )
 
+    def show_backups(self):
+        from ui.backups.page import BackupsDialog
+
+        dialog = BackupsDialog(self.runner, self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.about_to_restore.connect(self.stop_freshness)
+        dialog.restored.connect(self.reopen)
+        dialog.finished.connect(lambda _result: self.freshness is None and self.database is not None and self.start_freshness())
+        dialog.open()
+        return dialog
+
+    def _leave_then_reopen(self, path_or_url: str | None) -> None:
+        from ui.widgets.leaving import leave_then
+
+        leave_then(self, self.unsaved_holders(), lambda: self.reopen(path_or_url))
+
+    def show_server(self):
+        from ui.studio.server_dialog import ServerDialog
+
+        here = str(self.database.path) if self.database is not None and self.database.path else None
+        dialog = ServerDialog(self.runner, self, current_file=here)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.connect_requested.connect(lambda url: self._leave_then_reopen(url))
+        dialog.local_requested.connect(lambda: self._leave_then_reopen(None))
+        dialog.open()
+        return dialog
+
     def about(self) -> None:
         where = self.database.path if self.database and self.database.path else (self.database.url if self.database else "none")
         messages.inform(
@@ -423,6 +501,7 @@ class MainWindow(QMainWindow):
         options.put("window/state", self.saveState())
         if self.clients_page is not None:
             self.clients_page.save_state()
+        self.stop_freshness()
         self.runner.wait(5000)
         if self.database is not None:
             self.database.close()

@@ -34,6 +34,13 @@ OPTIONS = {
         Option("clinicians/header", b"", bytes),
         Option("clients/show_archived", False, bool),
         Option("documents/save_folder", "", str),
+        # The studio server this desk connects to (Studio ▸ Studio server…); empty host: the file
+        # on this computer. Never the password: that is in the keychain or asked at start.
+        Option("server/host", "", str),
+        Option("server/port", 5432, int),
+        Option("server/database", "upright", str),
+        Option("server/user", "upright", str),
+        Option("backups/keep_days", 14, int),  # Studio ▸ Backups: how long daily backups are kept
     )
 }
 

@@ -57,4 +57,8 @@ class ClientSearchTerm(Base):
     client_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True
     )
-    term: Mapped[str] = mapped_column(String(254), primary_key=True)
+    # Bytewise ("C") on PostgreSQL, as SQLite compares: the prefix ranges in
+    # studio.services.clients then mean the same on both, and the index serves them.
+    term: Mapped[str] = mapped_column(
+        String(254).with_variant(String(254, collation="C"), "postgresql"), primary_key=True
+    )

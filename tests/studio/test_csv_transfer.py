@@ -40,10 +40,8 @@ AWKWARD_ADDRESS = 'Flat 2, "The Maltings"\n14 Wharf Road\nLondon, N1 7GR'
 
 
 @pytest.fixture()
-def other_database(tmp_path):
-    db = open_database(tmp_path / "other.sqlite", create=True)
-    yield db
-    db.close()
+def other_database(make_database):
+    return make_database("other")  # on the same backend as `database`
 
 
 def csv_text(rows: list[list[str]], delimiter: str = ",", lineterminator: str = "\r\n") -> str:

@@ -23,6 +23,7 @@ def test_default_database_lives_in_the_user_data_folder(monkeypatch, tmp_path):
         database.close()
 
 
+@pytest.mark.sqlite_only("SQLite connection pragmas (foreign keys, WAL, busy timeout, synchronous)")
 def test_pragmas_are_set_on_every_connection(database):
     with database.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -125,9 +125,9 @@ def test_clients_are_plausible_and_would_pass_the_form(filled):
         assert any(r.details.preferred_name for r in everyone)
 
 
-def test_the_same_seed_gives_the_same_studio_and_another_seed_does_not(tmp_path):
+def test_the_same_seed_gives_the_same_studio_and_another_seed_does_not(make_database):
     def snapshot(name: str, seed: int):
-        db = _open(tmp_path / name)
+        db = make_database(name)
         with db.session_factory.begin() as s:
             demo.fill_demo_studio(s, today=TODAY, seed=seed)
             result = [(r.details, r.archived) for r in clients.all_records(s)]
@@ -143,9 +143,9 @@ def test_the_same_seed_gives_the_same_studio_and_another_seed_does_not(tmp_path)
         db.close()
         return result
 
-    first = snapshot("a.sqlite", 7)
-    assert snapshot("b.sqlite", 7) == first
-    assert snapshot("c.sqlite", 8) != first
+    first = snapshot("a", 7)
+    assert snapshot("b", 7) == first
+    assert snapshot("c", 8) != first
 
 
 def test_refuses_a_database_that_already_has_clients(filled):
@@ -215,18 +215,18 @@ def test_generated_rows_match_what_the_service_would_store(database):
             assert stored(s, client_id) == before
 
 
-def test_generator_is_deterministic_and_varied(tmp_path):
-    def names(path, seed):
-        db = _open(path)
+def test_generator_is_deterministic_and_varied(make_database):
+    def names(name, seed):
+        db = make_database(name)
         with db.session_factory.begin() as s:
             demo.generate_clients(s, 200, seed=seed)
             result = [(r.first_name, r.last_name, r.date_of_birth) for r in clients.search(s, "", limit=500)]
         db.close()
         return result
 
-    first = names(tmp_path / "a.sqlite", 3)
-    assert names(tmp_path / "b.sqlite", 3) == first
-    assert names(tmp_path / "c.sqlite", 4) != first
+    first = names("a", 3)
+    assert names("b", 3) == first
+    assert names("c", 4) != first
     assert len({last for _, last, _ in first}) > 150
     assert len({born for _, _, born in first}) > 150
 

@@ -3,6 +3,18 @@ import pytest
 from studio.services import studio_profile
 
 
+@pytest.fixture(autouse=True)
+def fresh_desk_options():
+    """Every test starts from this desk's default options. They are saved as a person changes
+    them (Show archived, the page shown, …), so one test's choices would carry into the next —
+    often the same test again, now that database tests run once per backend."""
+    from ui import options
+
+    stored = options.settings()
+    stored.clear()
+    stored.sync()
+
+
 @pytest.fixture
 def window(qtbot, database, runner, answers):
     """The main window on a set-up studio (a profile exists, so no first-start dialog)."""

@@ -2,9 +2,15 @@
 
 Drafts save themselves shortly after each change (and before the client is left), so nothing
 typed with a client in the room is lost. Signing locks an assessment; reopening unlocks it.
+A draft another desk saved meanwhile is not overwritten: the conflict dialog shows, field by
+field and in words, what differs, and the person keeps theirs or their own.
 """
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -12,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,15 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.clinical.assessment import AssessmentData, findings
-from studio.errors import StaleEdit, UprightError
+from studio.clinical.assessment import SIDES, AssessmentData, ProvocationResult, findings, from_json
+from studio.clinical.provocation import PROVOCATION_TESTS
+from studio.errors import NotFound, StaleEdit, UprightError
 from studio.services import assessments, safety, staff
+from studio.services.assessments import day_label
 from ui import messages
 from ui.assessment.clearances import ClearancesPage
+from ui.assessment.composite import RESULT_CHOICES, GoalsInput, OdiInput, ProvocationGrid, PsfsInput, RmdqInput, StartBackInput
 from ui.assessment.findings_panel import FindingsPanel
-from ui.assessment.inputs import Choice, DateInput
+from ui.assessment.inputs import Check, Checks, Choice, DateInput, Number, Score
 from ui.assessment.progress import ProgressPage
 from ui.assessment.sections import SECTIONS
+from ui.widgets.conflict_dialog import MINE, THEIRS, YOURS, ConflictDialog, ConflictRow
 from ui.widgets.tables import side_by_side
 
 AUTOSAVE_MS = 1200
@@ -57,6 +68,8 @@ class AssessmentTab(QWidget):
         self._saving = False
         self._after_save: list = []
         self._loading = False
+        self.conflict: ConflictDialog | None = None  # open while the person compares versions
+        self._held = False  # a conflict was left open: autosave waits for an explicit save
 
         # Which assessment, and what can be done with it.
         self.picker = QComboBox()
@@ -182,8 +195,9 @@ class AssessmentTab(QWidget):
         self._autosave.stop()
         if then is not None:
             self._after_save.append(then)
-        if self._saving:
+        if self._saving or self.conflict is not None:
             return True
+        self._held = False
         record = self.record
         if record is None or record.signed or not self._dirty:
             self._saved_all()
@@ -211,9 +225,9 @@ class AssessmentTab(QWidget):
         def failed(error: BaseException) -> None:
             self._saving = False
             self._dirty = True
-            self._after_save.clear()
-            if isinstance(error, StaleEdit):
-                messages.warn(self, "Changed at another desk", str(error))
+            waiting, self._after_save = self._after_save, []
+            if isinstance(error, StaleEdit) and self.record is not None and self.record.id == record.id:
+                self.resolve_conflict(error, waiting)
             else:
                 messages.warn(self, "The assessment was not saved", str(error) if isinstance(error, UprightError) else repr(error))
 
@@ -301,16 +315,10 @@ class AssessmentTab(QWidget):
                 button.setVisible(False)
             self.new_button.setEnabled(self.client_id is not None)
             return
-        self._loading = True
-        try:
-            for section in self.sections:
-                section.load(record.data)
-            self.assessed_on.set_value(record.assessed_on)
-            self.trainer.set_value(record.trainer_id)
-        finally:
-            self._loading = False
+        self._load_values(record.data, record.assessed_on, record.trainer_id)
         self._dirty = False
         self.body.setCurrentIndex(1)
+        self._held = False
         self._show_state()
         self.findings.show_findings(findings(record.data))
 
@@ -340,8 +348,10 @@ class AssessmentTab(QWidget):
         if self._loading or self.record is None or self.record.signed:
             return
         self._dirty = True
-        self.state.setText("Draft — unsaved changes…")
         self.findings.show_findings(findings(self.collect()))
+        if self._held:
+            return
+        self.state.setText("Draft — unsaved changes…")
         self._autosave.start()
 
     def refresh_gate(self) -> None:
@@ -408,7 +418,8 @@ class AssessmentTab(QWidget):
 
         def sign_now() -> None:
             current = self.record
-            self.runner.run(lambda s: assessments.sign(s, current.id, current.version, trainer_id), signed, owner=self)
+            self.runner.run(lambda s: assessments.sign(s, current.id, current.version, trainer_id), signed,
+                            self._refused("signed", current.id), owner=self)
 
         self.save(then=sign_now)
 
@@ -419,7 +430,7 @@ class AssessmentTab(QWidget):
         ):
             return
         self.runner.run(lambda s: assessments.reopen(s, record.id, record.version),
-                        lambda r: self.reload(open_id=r.id), owner=self)
+                        lambda r: self.reload(open_id=r.id), self._refused("reopened", record.id), owner=self)
 
     def delete_draft(self) -> None:
         record = self.record
@@ -430,7 +441,181 @@ class AssessmentTab(QWidget):
         self._dirty = False
         self._autosave.stop()
         self.runner.run(lambda s: assessments.delete_draft(s, record.id, record.version),
-                        lambda _r: self.reload(open_latest=True), owner=self)
+                        lambda _r: self.reload(open_latest=True), self._refused("deleted", record.id), owner=self)
+
+    def _refused(self, verb: str, assessment_id: int):
+        """What to do when signing, reopening or deleting is refused: another desk changed (or
+        deleted) the assessment meanwhile — say so and offer their version."""
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, StaleEdit):
+                if messages.confirm(
+                    self, "Changed at another desk",
+                    f"{error.changed_words}, after you opened it here, so it was not {verb}.\n\n"
+                    "Reload to see their version, then try again if you still want to.",
+                    yes="Reload",
+                ):
+                    self.reload(open_id=assessment_id)
+            elif isinstance(error, NotFound):
+                messages.warn(self, "Deleted at another desk", str(error))
+                self.reload(open_latest=True)
+            else:
+                messages.warn(self, f"The assessment was not {verb}", str(error) if isinstance(error, UprightError) else repr(error))
+
+        return failed
+
+    # --- another desk saved the same draft ----------------------------------------------------
+
+    def resolve_conflict(self, error: StaleEdit, waiting: list | None = None) -> ConflictDialog | None:
+        """Their draft beside this one, in words; Keep mine saves the ticked values over their
+        version, Take theirs shows theirs, Cancel keeps editing (autosave waits for Ctrl+S)."""
+        if self.conflict is not None:
+            return None
+        record, waiting = self.record, list(waiting or ())
+        theirs = error.theirs
+        their_data = from_json(theirs["data"]) if theirs.get("data") else record.data
+        their_on, their_trainer = theirs.get("assessed_on", record.assessed_on), theirs.get("trainer_id", record.trainer_id)
+        mine, my_on, my_trainer = self.collect(), self.assessed_on.value(), self.trainer.value()
+        rows, appliers = self._conflict_rows(record.data, mine, their_data)
+        meta = (
+            ("assessed_on", "Date", self.assessed_on, record.assessed_on, my_on or record.assessed_on, their_on),
+            ("trainer_id", "Trainer", self.trainer, record.trainer_id, my_trainer, their_trainer),
+        )
+        for name, label, widget, was, yours, their in reversed(meta):
+            rows.insert(0, ConflictRow(name, label, _words(widget, yours), _words(widget, their),
+                                       changed_here=yours != was, changed_there=their != was, group="Assessment"))
+        signed = theirs.get("signed_at") is not None
+        note = ("They signed it at the other desk, and a signed assessment can't be changed: Take theirs to see it, "
+                "then Reopen to edit if it needs your changes.") if signed else ""
+        dialog = ConflictDialog(error, rows, what="assessment", note=note, can_keep_mine=not signed, parent=self)
+        self.conflict = dialog
+
+        def decided(outcome: str) -> None:
+            self.conflict = None
+            dialog.deleteLater()
+            if outcome == MINE:
+                merged = their_data
+                for name, (get, put) in appliers.items():
+                    if dialog.choice(name) == YOURS:
+                        merged = put(merged, get(mine))
+                on = my_on if dialog.choice("assessed_on") == YOURS and my_on else their_on
+                trainer = my_trainer if dialog.choice("trainer_id") == YOURS else their_trainer
+                # Their version is now the one this desk saves over.
+                self.record = dataclasses.replace(record, version=error.version, data=their_data,
+                                                  assessed_on=their_on, trainer_id=their_trainer)
+                self._load_values(merged, on, trainer)
+                self._dirty = True
+                self.findings.show_findings(findings(merged))
+                self._after_save = waiting + self._after_save
+                self.save()
+            elif outcome == THEIRS:
+                def taken(fresh) -> None:
+                    self._show(fresh)
+                    self._relabel(fresh)
+                    self._after_save = waiting + self._after_save
+                    self._saved_all()
+
+                self._dirty = False
+                self.runner.run(lambda s: assessments.get(s, record.id), taken, self._refused("shown", record.id), owner=self)
+            else:
+                self._held = True
+                self.state.setText(f"Not saved — {error.changed_words[0].lower()}{error.changed_words[1:]}. "
+                                   "Your changes are kept here; save (Ctrl+S) to compare again.")
+
+        dialog.decided.connect(decided)
+        dialog.open()
+        return dialog
+
+    def _load_values(self, data: AssessmentData, assessed_on, trainer_id) -> None:
+        self._loading = True
+        try:
+            for section in self.sections:
+                section.load(data)
+            self.assessed_on.set_value(assessed_on)
+            self.trainer.set_value(trainer_id)
+        finally:
+            self._loading = False
+
+    def _conflict_rows(self, opened: AssessmentData, mine: AssessmentData, theirs: AssessmentData):
+        """One row per field of every section (a provocation test each), and how to put either
+        side's value into a record."""
+        rows, appliers = [], {}
+        for section in self.sections:
+            for index, (get, put, widget) in enumerate(section.bindings):
+                parts = [(f"{section.title}:{index}", _field_label(section, widget), get, put)]
+                if isinstance(widget, ProvocationGrid):
+                    parts = [(f"{section.title}:{index}:{code}", test.test[0].upper() + test.test[1:], *_entry(get, put, code))
+                             for code, test in PROVOCATION_TESTS.items()]
+                for name, label, get_one, put_one in parts:
+                    was, yours, their = get_one(opened), get_one(mine), get_one(theirs)
+                    rows.append(ConflictRow(name, label, _words(widget, yours), _words(widget, their),
+                                            changed_here=yours != was, changed_there=their != was, group=section.title))
+                    appliers[name] = (get_one, put_one)
+        return rows, appliers
+
+
+def _entry(get, put, code: str):
+    """Read and write one test of the provocation grid, leaving the other tests as they are."""
+
+    def get_one(data):
+        return get(data).get(code)
+
+    def put_one(data, value):
+        others = {key: result for key, result in get(data).items() if key != code}
+        return put(data, others if value is None else {**others, code: value})
+
+    return get_one, put_one
+
+
+def _field_label(section, widget) -> str:
+    """The words beside an input on its page (or its group's title, or the page's)."""
+    holder = widget.parentWidget()
+    form = holder.layout() if holder is not None else None
+    if isinstance(form, QFormLayout):
+        label = form.labelForField(widget)
+        if isinstance(label, QLabel) and label.text().strip():
+            return label.text()
+        if isinstance(widget, Check) and widget.text():
+            return widget.text()
+        if isinstance(holder, QGroupBox):
+            return holder.title()
+    return section.title
+
+
+def _words(widget, value) -> str:
+    """A recorded value as a person would say it."""
+    if isinstance(widget, Checks):
+        return ", ".join(widget.boxes[c].accessibleName() if c in widget.boxes else c for c in value or ()) or "none ticked"
+    if isinstance(widget, RmdqInput) and value is not None:
+        return f"{len(value)} of 24 statements ticked" + (f" ({', '.join(map(str, value))})" if value else "")
+    if isinstance(widget, StartBackInput):
+        agree, bother = value or (None, None)
+        if agree is None:
+            return "not recorded"
+        return f"agrees with {sum(agree)} of {len(agree)}; bothersomeness: {bother or 'not answered'}"
+    if isinstance(widget, Check):
+        return "yes" if value else "no"
+    if value is None or value == () or (isinstance(value, Mapping) and not value):
+        return "not recorded"
+    if isinstance(widget, Choice):
+        index = widget.findData(value)
+        return widget.itemText(index) if index >= 0 else str(value)
+    if isinstance(widget, (Number, Score)):
+        return f"{value:g}{widget.suffix()}"
+    if isinstance(value, date):
+        return day_label(value)
+    if isinstance(widget, OdiInput):
+        answered = sum(answer is not None for answer in value)
+        return f"{answered} of {len(value)} answered: " + " ".join("–" if a is None else str(a) for a in value)
+    if isinstance(widget, PsfsInput):
+        return "; ".join(f"{item.activity} {item.rating}/10" for item in value)
+    if isinstance(widget, GoalsInput):
+        return "; ".join(goal.text + (f" (by {day_label(goal.target_date)})" if goal.target_date else "") for goal in value)
+    if isinstance(value, ProvocationResult):
+        said = dict(RESULT_CHOICES).get(value.result, value.result)
+        side = f"{dict(SIDES).get(value.side, value.side).lower()} side" if value.side else ""
+        return ", ".join(part for part in (said, side, value.location and f"felt in {value.location}") if part)
+    return str(value)
 
 
 class SignDialog(QDialog):

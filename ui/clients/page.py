@@ -113,6 +113,22 @@ class ClientsPage(QWidget):
         self.referrals_tab.changed.connect(self.referral_changed)
         self.referrals_tab.status.connect(self.status)
 
+    def changed_elsewhere(self, changed: set[str]) -> None:
+        """Another desk committed: refresh the list, and the open client's tabs that show what
+        changed — but never a tab holding unsaved edits (its save will meet the other desk's
+        version and ask)."""
+        from ui.freshness import concerns
+
+        if changed & {"*", "?", "client", "client_search_term"}:
+            self.model.refresh()
+        if self.current_id is None or self.right.currentWidget() is not self.tabs:
+            return
+        reloaded = [tab for tab in self.workspace if concerns(tab, changed) and not tab.has_unsaved_changes()]
+        for tab in reloaded:
+            tab.show_client(self.current_id)
+        if reloaded:
+            self.status.emit("Updated with changes made at another desk")
+
     def referral_changed(self) -> None:
         """A reply may have recorded a clearance: the gate banners and the program read it."""
         self.assessment_tab.refresh_gate()

@@ -2,7 +2,9 @@
 
 A program is a draft until it is made active (refused while the safety gate is not passed);
 making another active archives the old one, so the history of programs stays. Every change to
-an item — dose, swap, progression, regression — is recorded with its reason.
+an item — dose, swap, progression, regression — is recorded with its reason. A dose change
+refused because another desk changed the program meanwhile opens the conflict dialog; Keep
+mine applies the change again on their version.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.errors import UprightError
+from studio.errors import StaleEdit, UprightError
 from studio.exercises import load_library
 from studio.services import programs, safety
 from ui import messages
-from ui.program.item_card import ItemCard
+from ui.program.item_card import DOSE_FIELDS, SIDES, ItemCard
+from ui.widgets.conflict_dialog import MINE, THEIRS, YOURS, ConflictDialog, ConflictRow
 from ui.widgets.tables import side_by_side
 
 STATUS_WORDS = {"active": "Active", "draft": "Draft", "archived": "Archived"}
@@ -35,6 +38,8 @@ CHANGE_WORDS = {
     "declined": "declined a change to", "dose_changed": "changed the dose of", "activated": "made the program active",
     "archived": "archived the program",
 }
+DOSE_LABELS = {field: label for field, label, *_ in DOSE_FIELDS} | {"side": "Side", "load": "Load", "notes": "Notes"}
+DOSE_SUFFIXES = {field: suffix for field, _label, _low, _high, suffix in DOSE_FIELDS}
 
 
 def _clear(layout, keep: int = 0) -> None:
@@ -61,6 +66,7 @@ class ProgramTab(QWidget):
         self._dose_pending: dict[int, dict] = {}
         self._dose_saving = False
         self._after_doses: list = []
+        self.conflict: ConflictDialog | None = None  # open while the person compares doses
 
         self.picker = QComboBox()
         self.picker.setObjectName("programPicker")
@@ -151,7 +157,7 @@ class ProgramTab(QWidget):
         """Let the queued dose changes finish, then run `then`."""
         if then is not None:
             self._after_doses.append(then)
-        if not self._dose_saving:
+        if not self._dose_saving and self.conflict is None:
             self._save_next_dose()
         return True
 
@@ -282,7 +288,20 @@ class ProgramTab(QWidget):
     # --- actions ----------------------------------------------------------------------------
 
     def _run(self, work, title: str, then=None) -> None:
+        program = self.program
+
         def failed(error: BaseException) -> None:
+            if isinstance(error, StaleEdit):
+                # Archiving, activating or changing what another desk just changed: say so and
+                # offer their version rather than acting on one nobody sees any more.
+                if messages.confirm(
+                    self, "Changed at another desk",
+                    f"{error.changed_words}, after you opened it here. {title}.\n\n"
+                    "Reload to see their version, then try again if you still want to.",
+                    yes="Reload",
+                ) and program is not None:
+                    self.open(program.id)
+                return
             messages.warn(self, title, str(error) if isinstance(error, UprightError) else repr(error))
             if self.program is not None:
                 self.open(self.program.id)
@@ -310,7 +329,7 @@ class ProgramTab(QWidget):
         """Queue a dose change. One save is in flight at a time, and each carries the version the
         previous one returned, so quick clicks on a spin box never look like another desk's edit."""
         self._dose_pending.setdefault(item_id, {}).update(values)
-        if not self._dose_saving:
+        if not self._dose_saving and self.conflict is None:
             self._save_next_dose()
 
     def _save_next_dose(self) -> None:
@@ -331,14 +350,86 @@ class ProgramTab(QWidget):
             self._save_next_dose()
 
         def failed(error: BaseException) -> None:
+            if isinstance(error, StaleEdit):
+                # Still "saving" while their program is fetched: changes made meanwhile queue up
+                # behind this one and are compared with it.
+                later, self._dose_pending = self._dose_pending, {item_id: dict(values)}
+                for other_id, other in later.items():
+                    self._dose_pending.setdefault(other_id, {}).update(other)
+                self.runner.run(lambda s: programs.get(s, program.id),
+                                lambda theirs: self.resolve_conflict(error, program, theirs),
+                                self._dose_failed(program), owner=self)
+                return
+            self._dose_failed(program)(error)
+
+        self.runner.run(lambda s: programs.update_item_dose(s, program.id, program.version, item_id, **values),
+                        done, failed, owner=self)
+
+    def _dose_failed(self, program):
+        def failed(error: BaseException) -> None:
             self._dose_saving = False
             self._dose_pending.clear()
             self._after_doses.clear()
             messages.warn(self, "The dose was not saved", str(error) if isinstance(error, UprightError) else repr(error))
             self.open(program.id)
 
-        self.runner.run(lambda s: programs.update_item_dose(s, program.id, program.version, item_id, **values),
-                        done, failed, owner=self)
+        return failed
+
+    # --- another desk changed the program -----------------------------------------------------
+
+    def resolve_conflict(self, error: StaleEdit, opened, theirs) -> ConflictDialog:
+        """The doses changed here beside the program as the other desk left it. Keep mine applies
+        the ticked changes again on their version; Take theirs shows their program; Cancel
+        keeps the changes waiting (unsaved) in the cards."""
+        mine, self._dose_pending = self._dose_pending, {}
+        waiting, self._after_doses = self._after_doses, []
+        self._dose_saving = False
+        rows = []
+        for item_id, values in mine.items():
+            was = _find_item(opened, item_id)
+            now = _find_item(theirs, item_id)
+            name = (was.exercise.name if was and was.exercise else was.exercise_code if was else f"Exercise {item_id}")
+            for field, value in values.items():
+                their = _dose_words(field, getattr(now, field)) if now else "removed from the program at the other desk"
+                before = _dose_words(field, getattr(was, field)) if was else ""
+                rows.append(ConflictRow(f"{item_id}:{field}", DOSE_LABELS.get(field, field), _dose_words(field, value),
+                                        their, changed_here=True, changed_there=their != before, group=name))
+        can_keep = any(_find_item(theirs, item_id) for item_id in mine) and theirs.status != "archived"
+        note = "Anything else they changed in the program stays as they left it either way."
+        if theirs.status == "archived":
+            note = "They archived the program at the other desk, so it can no longer be changed: Take theirs to see it."
+        dialog = ConflictDialog(error, rows, what="program", note=note, can_keep_mine=can_keep, parent=self)
+        self.conflict = dialog
+
+        def decided(outcome: str) -> None:
+            self.conflict = None
+            dialog.deleteLater()
+            if outcome == MINE:
+                chosen = {
+                    item_id: {field: value for field, value in values.items() if dialog.choice(f"{item_id}:{field}") == YOURS}
+                    for item_id, values in mine.items()
+                    if _find_item(theirs, item_id) is not None
+                }
+                self.program = theirs  # their version is the one these changes now apply to
+                self._dose_pending = {item_id: values for item_id, values in chosen.items() if values}
+                self._after_doses = [lambda: self.open(theirs.id), *waiting, *self._after_doses]
+                self._save_next_dose()
+            elif outcome == THEIRS:
+                self.open(theirs.id)
+                waiting.extend(self._after_doses)
+                self._after_doses = []
+                for then in waiting:
+                    then()
+            else:
+                for item_id, values in mine.items():  # still unsaved: asked again on the next save
+                    self._dose_pending.setdefault(item_id, {}).update(values)
+                said = error.changed_words[0].lower() + error.changed_words[1:]
+                self.state.setText(f"<b>Not saved</b> — {escape(said)}. Your dose changes are kept "
+                                   "here; change a dose or press Ctrl+S to compare again.")
+
+        dialog.decided.connect(decided)
+        dialog.open()
+        return dialog
 
     def remove_item(self, item_id: int) -> None:
         program = self.program
@@ -391,3 +482,15 @@ class ProgramTab(QWidget):
             logged_on, entries = dialog.values()
             self._run(lambda s: programs.log_session(s, client_id, program.id, logged_on, entries),
                       "The session was not logged", lambda _record: self.open(program.id))
+
+
+def _find_item(program, item_id: int):
+    return next((item for item in program.items if item.id == item_id), None) if program is not None else None
+
+
+def _dose_words(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "side":
+        return dict(SIDES).get(value, value)
+    return f"{value}{DOSE_SUFFIXES.get(field, '')}"

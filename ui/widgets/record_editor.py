@@ -1,7 +1,9 @@
 """Edit one record of a service (client, clinician, staff member): load, save, archive.
 
 The services share one shape — parse / get / create / update / set_archived — so one editor
-serves them all, and a failed save always leaves what the person typed in the form.
+serves them all, and a failed save always leaves what the person typed in the form. A save
+refused because another desk saved first opens the conflict dialog: their values beside yours,
+then keep yours (saved over their version), take theirs, or go back to the form.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from studio.errors import StaleEdit, UprightError, ValidationError
+from studio.errors import NotFound, StaleEdit, UprightError, ValidationError
 from ui import messages
+from ui.widgets.conflict_dialog import MINE, THEIRS, ConflictDialog, ConflictRow
 from ui.widgets.record_form import RecordForm
 
 BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0b400; border-radius: 4px; padding: 6px;"
@@ -40,6 +43,7 @@ class RecordEditor(QWidget):
         self.service = service
         self.what = what
         self.record: Any = None
+        self.conflict: ConflictDialog | None = None  # open while the person compares versions
         self.before_create: Callable[[Any], bool] | None = None  # may veto a new record
 
         self.title = QLabel()
@@ -137,8 +141,12 @@ class RecordEditor(QWidget):
 
     # --- saving -----------------------------------------------------------------------------
 
-    def save(self, then: Callable[[], None] | None = None) -> bool:
-        """Save if the form is valid. Returns False when it refused at once (reasons shown)."""
+    def save(self, then: Callable[[], None] | None = None, *, over_version: int | None = None) -> bool:
+        """Save if the form is valid. Returns False when it refused at once (reasons shown).
+
+        `over_version` saves over that version of the record instead of the one opened here:
+        the conflict dialog's Keep mine, after the person has seen what the other desk saved.
+        """
         if self.form.validate_all():
             self.form.setFocus()
             return False
@@ -151,7 +159,8 @@ class RecordEditor(QWidget):
             details = self.service.parse(raw)
             if record is None:
                 return self.service.create(session, details)
-            return self.service.update(session, record.id, record.version, details)
+            expected = record.version if over_version is None else over_version
+            return self.service.update(session, record.id, expected, details)
 
         def done(saved: Any) -> None:
             self.show_record(saved)
@@ -159,18 +168,63 @@ class RecordEditor(QWidget):
             if then is not None:
                 then()
 
-        self.runner.run(work, done, self._save_failed, owner=self)
+        self.runner.run(work, done, lambda error: self._save_failed(error, then), owner=self)
         return True
 
-    def _save_failed(self, error: BaseException) -> None:
+    def _save_failed(self, error: BaseException, then: Callable[[], None] | None = None) -> None:
         if isinstance(error, ValidationError):
             self.form.show_errors(error.errors)
-        elif isinstance(error, StaleEdit):
-            messages.warn(self, "Changed at another desk", str(error))
+        elif isinstance(error, StaleEdit) and self.record is not None:
+            self.resolve_conflict(error, then)
         elif isinstance(error, UprightError):
             messages.warn(self, f"Could not save the {self.what}", str(error))
         else:
             messages.warn(self, f"Could not save the {self.what}", f"Nothing was saved; your changes are still in the form.\n\n{error}")
+
+    # --- another desk saved first -------------------------------------------------------------
+
+    def resolve_conflict(self, error: StaleEdit, then: Callable[[], None] | None = None) -> ConflictDialog | None:
+        """Show theirs beside yours; Keep mine saves the ticked values over their version, Take
+        theirs shows their version, Cancel goes back to the form with nothing saved."""
+        if self.conflict is not None:
+            return None
+        form = self.form
+        opened, mine, theirs = form.raw_of(self.record.details), form.raw(), form.raw_of(error.theirs)
+        rows = []
+        for field in form.fields:
+            name = field.name
+            was, yours, their = (form.shown(name, values[name]) for values in (opened, mine, theirs))
+            rows.append(ConflictRow(name, field.label, yours, their, changed_here=yours != was, changed_there=their != was))
+        dialog = ConflictDialog(error, rows, what=self.what, parent=self)
+        self.conflict = dialog
+
+        def decided(outcome: str) -> None:
+            self.conflict = None
+            dialog.deleteLater()
+            if outcome == MINE:
+                form.put_raw({name: theirs[name] if dialog.choice(name) == THEIRS else mine[name] for name in mine})
+                self._update_buttons()
+                self.save(then, over_version=error.version)
+            elif outcome == THEIRS:
+                self.reload(then)
+
+        dialog.decided.connect(decided)
+        dialog.open()
+        return dialog
+
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Show the record as it is stored now, dropping what was typed here."""
+        record_id = self.record.id
+
+        def done(record: Any) -> None:
+            self.show_record(record)
+            if then is not None:
+                then()
+
+        self.runner.run(lambda s: self.service.get(s, record_id), done, self._reload_failed, owner=self)
+
+    def _reload_failed(self, error: BaseException) -> None:
+        messages.warn(self, f"Could not show the {self.what}", str(error) if isinstance(error, UprightError) else repr(error))
 
     def revert(self) -> None:
         if self.record is None:
@@ -196,6 +250,31 @@ class RecordEditor(QWidget):
             self.show_record(changed)
             self.archived_changed.emit(changed)
 
+        def failed(error: BaseException) -> None:
+            if isinstance(error, StaleEdit):
+                self._stale_archive(error, archive)
+            elif isinstance(error, NotFound):
+                messages.warn(self, f"Could not {'archive' if archive else 'restore'} the {self.what}", str(error))
+            else:
+                self._save_failed(error)
+
         self.runner.run(
-            lambda s: self.service.set_archived(s, record.id, record.version, archive), done, self._save_failed, owner=self
+            lambda s: self.service.set_archived(s, record.id, record.version, archive), done, failed, owner=self
         )
+
+    def _stale_archive(self, error: StaleEdit, archive: bool) -> None:
+        """Archiving (or restoring) what another desk just changed: say so, offer their version."""
+        verb = "archived" if archive else "restored"
+        said = f"{error.changed_words}, after you opened it here, so it was not {verb}."
+        if self.form.is_dirty():
+            messages.warn(
+                self, "Changed at another desk",
+                f"{said}\n\nSave your changes first — you will see their version beside yours — then try again.",
+            )
+            return
+        if messages.confirm(
+            self, "Changed at another desk",
+            f"{said}\n\nReload to see their version, then {'archive' if archive else 'restore'} it again if you still want to.",
+            yes="Reload",
+        ):
+            self.reload()

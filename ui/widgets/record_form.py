@@ -179,6 +179,67 @@ class RecordForm(QWidget):
         self._loaded = self.raw()
         self.show_errors({})
 
+    def raw_of(self, values: Any) -> dict[str, Any]:
+        """What raw() would say with a record shown, without showing it."""
+        if dataclasses.is_dataclass(values):
+            values = dataclasses.asdict(values)
+        out: dict[str, Any] = {}
+        for field in self.fields:
+            value, editor = values.get(field.name), self.inputs[field.name]
+            if isinstance(editor, QPlainTextEdit):
+                out[field.name] = value or ""
+            elif isinstance(editor, QCheckBox):
+                out[field.name] = bool(value) if value is not None else field.name == "accepting_new"
+            elif isinstance(editor, QComboBox):
+                index = editor.findData(value if value is not None else ("" if field.kind == "choice" else None))
+                if index >= 0:
+                    out[field.name] = editor.itemData(index)
+                elif value is not None:
+                    out[field.name] = value  # not offered on this desk's list (yet): kept as it is
+                else:
+                    out[field.name] = editor.itemData(0) if editor.count() else None
+            else:
+                out[field.name] = format_value(field, value)
+        return out
+
+    def put_raw(self, raw: dict[str, Any]) -> None:
+        """Put values into the inputs as if typed: the form stays dirty against what was loaded."""
+        self._loading = True
+        try:
+            for name, value in raw.items():
+                editor = self.inputs[name]
+                if isinstance(editor, QPlainTextEdit):
+                    if editor.toPlainText() != (value or ""):
+                        editor.setPlainText(value or "")
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(bool(value))
+                elif isinstance(editor, QComboBox):
+                    index = editor.findData(value)
+                    if index < 0 and value is not None:  # keep a reference this desk can't list
+                        editor.addItem(f"#{value}", value)
+                        index = editor.count() - 1
+                    editor.setCurrentIndex(max(index, 0))
+                else:
+                    editor.setText(value or "")
+                    editor.setCursorPosition(0)
+        finally:
+            self._loading = False
+        self._refresh_errors()
+        self.changed.emit()
+
+    def shown(self, name: str, raw_value: Any) -> str:
+        """A raw value in the words the form shows it with ("" when empty)."""
+        field, editor = self._by_name[name], self.inputs[name]
+        if isinstance(editor, QCheckBox):
+            return "Yes" if raw_value else "No"
+        if isinstance(editor, QComboBox):
+            if raw_value in (None, ""):
+                return ""
+            index = editor.findData(raw_value)
+            return editor.itemText(index) if index >= 0 else f"#{raw_value}"
+        text = "" if raw_value is None else str(raw_value)
+        return text.strip() if field.kind == "multiline" else " ".join(text.split())
+
     def _set_input(self, field: Field, value: Any) -> None:
         editor = self.inputs[field.name]
         if isinstance(editor, QPlainTextEdit):

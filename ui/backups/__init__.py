@@ -1,0 +1,1 @@
+"""Backups in the window: the Studio ▸ Backups… dialog and the daily backup at start-up."""
