@@ -148,3 +148,17 @@ def test_test_connection_then_copy_this_desks_studio_to_the_empty_server(qtbot, 
     assert state.upright and state.clients == 30
     with database.session_factory() as s:
         assert [r.list_name for r in clients.search(s, "lukasiewicz")] == ["Łukasiewicz-Ødegård, Zoë"]
+
+
+def test_a_keychain_that_refuses_the_password_is_said(dialog, keychain, answers, qtbot, monkeypatch):
+    def locked(*_args):
+        raise RuntimeError("the keychain is locked")
+
+    monkeypatch.setattr(keychain, "set_password", locked)
+    dialog.host.setText("studio-server")
+    dialog.password.setText("s3cret")
+    dialog.remember.setChecked(True)
+    with qtbot.waitSignal(dialog.connect_requested):
+        dialog.connect_button.click()
+    assert answers.said[-1][0] == "warn" and "will ask for it when it starts" in answers.said[-1][1]
+    assert keychain.saved == {}

@@ -151,8 +151,14 @@ class ServerDialog(QDialog):
 
     def _keep(self, chosen: ServerSettings) -> None:
         server_settings.save(chosen)
-        if self.remember.isEnabled():
-            server_settings.remember_password(chosen, self.password.text() if self.remember.isChecked() else None)
+        if not self.remember.isEnabled():
+            return
+        wanted = self.remember.isChecked() and bool(self.password.text())
+        kept = server_settings.remember_password(chosen, self.password.text() if wanted else None)
+        if wanted and not kept:
+            messages.warn(self, "Password not remembered",
+                          "This computer's keychain did not accept the password (it may be locked). "
+                          "Upright will ask for it when it starts.")
 
     def connect_now(self) -> None:
         chosen = self.settings()
