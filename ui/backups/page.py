@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QStackedWidget,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from studio import backups
 from ui import messages, options
-from ui.widgets.tables import list_table
+from ui.widgets.tables import RowsModel, list_table
 
 COLUMNS = ("When", "Kind", "Size", "Records", "Check")
 GOOD = QColor("#1b6e2d")
@@ -71,26 +71,15 @@ def all_counts(entry: backups.Backup) -> str:
     return " · ".join(parts)
 
 
-class BackupListModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[backups.Backup] = []
+class BackupListModel(RowsModel):
+    columns = COLUMNS
+
+    @property
+    def entries(self) -> list[backups.Backup]:
+        return self.rows
 
     def set_entries(self, entries) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        self.set_rows(entries)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -4,13 +4,13 @@ studio made for this client — what, when, who, what happened to it and its fin
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.services import documents
 from studio.services.documents import Request
 from ui.documents import preview
-from ui.widgets.tables import list_table
+from ui.widgets.tables import RowsModel, list_table
 from ui.widgets.workspace import NothingToSave
 
 COLUMNS = ("Made", "Document", "By", "Pages", "What happened", "Fingerprint")
@@ -20,26 +20,15 @@ def made_label(record: documents.DocumentRecord) -> str:
     return record.made_at.astimezone().strftime("%d %b %Y %H:%M")
 
 
-class DocumentListModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.records: list[documents.DocumentRecord] = []
+class DocumentListModel(RowsModel):
+    columns = COLUMNS
+
+    @property
+    def records(self) -> list[documents.DocumentRecord]:
+        return self.rows
 
     def set_records(self, records) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        self.set_rows(records)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

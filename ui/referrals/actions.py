@@ -7,13 +7,15 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QWidget
 
 from studio.errors import UprightError
 from studio.services import documents, referrals
 from studio.services.assessments import day_label
 from ui import messages
 from ui.documents import preview
+from ui.referrals.table import size_columns
+from ui.widgets.tables import list_table
 from ui.referrals.reply_dialog import FollowUpDialog, ReplyDialog, StatusDialog, next_statuses
 
 
@@ -94,6 +96,22 @@ class ReferralActions(QObject):
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
+
+
+def referral_list(model, table_name: str, empty_name: str):
+    """A referrals table, the message shown instead when it is empty, and the stack holding both."""
+    table = list_table(model)
+    table.setObjectName(table_name)
+    size_columns(table)
+    empty = QLabel()
+    empty.setObjectName(empty_name)
+    empty.setWordWrap(True)
+    empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    empty.setStyleSheet("color:#444; padding:24px;")
+    body = QStackedWidget()
+    body.addWidget(table)
+    body.addWidget(empty)
+    return table, empty, body
 
 
 def selected_row(table, model):

@@ -6,17 +6,16 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.clinical.assessment import findings
 from studio.services import assessments, referrals
 from studio.services.assessments import day_label
 from ui import messages
 from ui.assessment.findings_panel import DESTINATIONS, TIER_WORDS
-from ui.referrals.actions import ReferralActions, ReferralDetail, selected_row
+from ui.referrals.actions import ReferralActions, ReferralDetail, referral_list, selected_row
 from ui.referrals.refer_dialog import ReferDialog
-from ui.referrals.table import ReferralTableModel, size_columns
-from ui.widgets.tables import list_table
+from ui.referrals.table import ReferralTableModel
 from ui.widgets.workspace import NothingToSave
 
 NO_SIGNED_ASSESSMENT = (
@@ -58,17 +57,7 @@ class ReferralsTab(NothingToSave, QWidget):
         top.addWidget(self.refer_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.model = ReferralTableModel(show_client=False, parent=self)
-        self.table = list_table(self.model)
-        self.table.setObjectName("clientReferralTable")
-        size_columns(self.table)
-        self.empty = QLabel()
-        self.empty.setObjectName("clientReferralsEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color:#444; padding:24px;")
-        self.body = QStackedWidget()
-        self.body.addWidget(self.table)
-        self.body.addWidget(self.empty)
+        self.table, self.empty, self.body = referral_list(self.model, "clientReferralTable", "clientReferralsEmpty")
         self.detail = ReferralDetail()
 
         self.edit_button = QPushButton("Edit draft…")

@@ -13,15 +13,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.services import referrals
-from ui.referrals.actions import ReferralActions, ReferralDetail, selected_row
-from ui.referrals.table import ReferralTableModel, size_columns
-from ui.widgets.tables import list_table
+from ui.referrals.actions import ReferralActions, ReferralDetail, referral_list, selected_row
+from ui.referrals.table import ReferralTableModel
 
 WAITING, OVERDUE, DRAFTS, ALL = "waiting", "overdue", "drafts", "all"
 FILTERS = (
@@ -103,17 +101,7 @@ class ReferralsPage(QWidget):
         top.addWidget(self.refresh_button)
 
         self.model = ReferralTableModel(show_client=True, today=today, parent=self)
-        self.table = list_table(self.model)
-        self.table.setObjectName("referralTable")
-        size_columns(self.table)
-        self.empty = QLabel()
-        self.empty.setObjectName("referralsEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color:#444; padding:24px;")
-        self.body = QStackedWidget()
-        self.body.addWidget(self.table)
-        self.body.addWidget(self.empty)
+        self.table, self.empty, self.body = referral_list(self.model, "referralTable", "referralsEmpty")
         self.detail = ReferralDetail()
 
         self.actions = ReferralActions(runner, self, self.selected)

@@ -3,7 +3,7 @@ archived records greyed and in italics; and the list-beside-detail panes they si
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView
 
@@ -46,3 +46,30 @@ def side_by_side(left, right, sizes: tuple[int, int], stretch: tuple[int, int] =
     splitter.setChildrenCollapsible(False)
     splitter.setSizes(list(sizes))
     return splitter
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only list of `rows` under the `columns` headings; a subclass says what each cell
+    shows in `data`."""
+
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list = []
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section]
+        return None
