@@ -170,6 +170,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    """Copy this studio (a SQLite file) into an empty database on the studio server."""
+    from studio import server_copy
+
+    source = _open_existing(args)
+    try:
+        if source.engine.dialect.name != "sqlite":
+            raise Unsupported("migrate-to copies a studio file into a server; --database names a server already.")
+        target = open_database(args.url, create=True)
+        try:
+            report = server_copy.copy_studio(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    _say(report.describe())
+    _say(f"The studio is now also on {_where_url(args.url)}; the file {source.path} is unchanged. "
+         "Point every desk at the server (Studio ▸ Studio server… or --database).")
+    return EXIT_OK
+
+
 def _where_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -483,6 +504,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", metavar="PATH", help="the backup file to restore")
     restore.set_defaults(run=cmd_restore)
+
+    migrate = commands.add_parser(
+        "migrate-to",
+        parents=[common],
+        help="copy this studio file into an empty database on the studio server, checked row for row",
+        description="Copy every record of the studio file (--database, default: this computer's) into "
+        "the empty PostgreSQL database at URL, keeping every id, then compare each table's row count and "
+        "contents; nothing is kept on the server unless every table matches. The file is not changed.",
+    )
+    migrate.add_argument("url", metavar="URL", help="postgresql+psycopg://USER:PASSWORD@HOST[:PORT]/DATABASE")
+    migrate.set_defaults(run=cmd_migrate_to)
 
     demo = commands.add_parser(
         "demo",

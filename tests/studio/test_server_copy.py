@@ -79,3 +79,18 @@ def test_a_copy_that_does_not_verify_keeps_nothing(source, database, monkeypatch
 def test_copying_a_database_onto_itself_is_refused(source):
     with pytest.raises(server_copy.CopyRefused, match="same database"):
         server_copy.copy_studio(source, source)
+
+
+def test_upright_admin_migrate_to_copies_the_file_into_the_server(source, database, capsys):
+    """`upright-admin migrate-to URL`: the file's studio lands in the empty database at URL."""
+    from ui import cli
+
+    code = cli.main(["migrate-to", database.url, "--database", str(source.path)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "checked row for row" in out and "is unchanged" in out
+    assert counts(database) == counts(source)
+    code = cli.main(["migrate-to", database.url, "--database", str(source.path)])
+    _out, err = capsys.readouterr()
+    assert code == 1 and "already holds a studio" in err  # a second copy is refused, nothing doubled
+    assert counts(database) == counts(source)
