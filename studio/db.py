@@ -291,9 +291,5 @@ def open_database(path_or_url: str | Path | None = None, *, create: bool = False
     except BaseException:
         engine.dispose()
         raise
-    # Every commit announces itself to the other desks (studio.changes: NOTIFY on a server).
-    from studio import changes
-
-    changes.install()
     factory = sessionmaker(engine, expire_on_commit=False)
     return Database(url, engine, factory, path, migrated_from, backup)

@@ -74,6 +74,16 @@ def pytest_runtest_setup(item):
         pytest.skip(NO_SERVER)
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
 class PostgresServer:
     """The test server: a template database migrated once, and throwaway copies of it."""
 
@@ -93,10 +103,21 @@ class PostgresServer:
         self.template: str | None = None
 
     def check(self) -> None:
+        from sqlalchemy import text
+
         with self.admin.connect() as connection:
             version = connection.dialect.server_version_info
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"), {"pattern": r"upright\_test\_%"}
+            ).scalars().all()
         # FILE_COPY (the only way before 15) copies a small template faster than WAL_LOG.
         self.strategy = " STRATEGY FILE_COPY" if version >= (15,) else ""
+        if self.url.host in (None, "", "localhost", "127.0.0.1", "::1"):
+            # Databases left by runs on this machine that were killed before they could clean up.
+            for name in names:
+                pid = name.split("_")[2]
+                if pid.isdigit() and not _running(int(pid)):
+                    self.drop(self.url_of(name))
 
     def url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -129,12 +150,20 @@ class PostgresServer:
     def migrated_template(self) -> str:
         """The template, migrated to head once per run; its URL's database name."""
         if self.template is None:
+            from pathlib import Path
+
             from sqlalchemy.engine import make_url
 
+            from studio import schema
             from studio.db import open_database
 
             url = self.create()
-            open_database(url).close()  # migrates, then lets go: a template must have no connections
+            # The shipped migrations, even if the first test to ask has swapped in others.
+            swapped, schema.MIGRATIONS = schema.MIGRATIONS, Path(schema.__file__).with_name("migrations")
+            try:
+                open_database(url).close()  # migrates, then lets go: a template must have no connections
+            finally:
+                schema.MIGRATIONS = swapped
             self.template = make_url(url).database
         return self.template
 

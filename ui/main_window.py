@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def about(self) -> None:
-        where = self.database.path if self.database and self.database.path else (self.database.url if self.database else "none")
+        where = self.database.where if self.database else "none"
         messages.inform(
             self,
             "About Upright",
