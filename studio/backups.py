@@ -52,6 +52,7 @@ DUMP_SUFFIX = ".dump"
 MANIFEST_SUFFIX = ".json"
 MANIFEST_FORMAT = 1
 DEFAULT_KEEP_DAYS = 14
+DAILY_LOCK = ".daily.lock"
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 
 DAILY, MANUAL, BEFORE_UPGRADE, BEFORE_RESTORE, OTHER = "daily", "manual", "before-upgrade", "before-restore", "other"
@@ -817,6 +818,49 @@ def daily(
     keep_days = int(keep_days)
     today = today or date.today()
     where = Path(folder) if folder else backups_dir(database)
+    with _daily_lock(where):
+        return _daily(database, where, keep_days, today)
+
+
+@contextmanager
+def _daily_lock(folder: Path) -> Iterator[None]:
+    """One daily backup at a time per backups folder: two windows opened at once on this computer
+    (or two desks sharing a folder) would otherwise both find no backup for today and both make
+    one. The second waits for the first, then finds today's backup there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / DAILY_LOCK, "a+b")
+    except OSError as exc:
+        raise _cannot_write("The daily backup", folder, exc) from exc
+    with handle:
+        if os.name == "nt":
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if os.name == "nt":
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _daily(database: Path | str, where: Path, keep_days: int, today: date) -> DailyResult:
     existing = [(p, _name_time(p)) for p in list_backups(database, where)]
     dailies = [(p, stamp) for p, (stamp, kind) in existing if kind == DAILY and stamp is not None]
     made = None

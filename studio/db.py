@@ -136,6 +136,7 @@ class Database:
     path: Path | None
     migrated_from: str | None = None
     pre_migration_backup: Path | None = None
+    migration_note: str | None = None  # e.g. why a server could not be backed up before migrating
 
     @property
     def dialect(self) -> str:
@@ -283,7 +284,7 @@ def open_database(path_or_url: str | Path | None = None, *, create: bool = False
         try:
             if server:
                 _reach_server(engine, create=create)
-            migrated_from, backup = schema.upgrade(engine, path)
+            migrated_from, backup, note = schema.upgrade(engine, path)
         except DBAPIError as exc:
             if server:
                 raise server_problem(engine.url, exc) from exc
@@ -292,4 +293,4 @@ def open_database(path_or_url: str | Path | None = None, *, create: bool = False
         engine.dispose()
         raise
     factory = sessionmaker(engine, expire_on_commit=False)
-    return Database(url, engine, factory, path, migrated_from, backup)
+    return Database(url, engine, factory, path, migrated_from, backup, note)

@@ -30,11 +30,13 @@ def current_revision(connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None]:
-    """Bring the schema to head. Returns (revision before, pre-migration backup or None).
+def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None, str | None]:
+    """Bring the schema to head. Returns (revision before, pre-migration backup or None, a note
+    for the person when the backup could not be made).
 
-    An existing database is backed up before any migration; one written by a newer Upright, or
-    a database that isn't Upright's at all, is refused untouched.
+    An existing database is backed up before any migration: a SQLite file is copied, a server is
+    dumped with pg_dump by the desk that migrates it. A database written by a newer Upright, or a
+    database that isn't Upright's at all, is refused untouched.
     """
     from studio.backups import latest_backup, make_backup
     from studio.db import DatabaseProblem, DatabaseTooNew
@@ -45,7 +47,7 @@ def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None]
         current = current_revision(connection)
         tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
     if current == head:
-        return current, None
+        return current, None, None
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
         raise DatabaseTooNew(
             "This studio database was written by a newer version of Upright "
@@ -59,14 +61,29 @@ def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None]
             "Choose another file.",
             path=path,
         )
-    # Only a SQLite file is copied here; a server is backed up with its own tools.
-    backup = make_backup(path, reason=f"before-upgrade-{head}") if (current and path) else None
+    reason = f"before-upgrade-{head}"
+    backup = make_backup(path, reason=reason) if (current and path) else None
+    note = None
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Several desks may start at once against one server: one migrates, the others wait
             # for it (the lock ends with this transaction) and then find nothing left to do.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             if current_revision(connection) == head:
-                return current, backup
+                return current, None, None
+            if current:
+                backup, note = _server_backup(engine, reason)
         command.upgrade(alembic_config(connection), "head")
-    return current, backup
+    return current, backup, note
+
+
+def _server_backup(engine: Engine, reason: str) -> tuple[Path | None, str | None]:
+    """The server's pre-migration dump, made by the desk holding the migration lock. Without
+    pg_dump on this desk the migration still runs (PostgreSQL migrates in one transaction, so a
+    failure changes nothing) and the person is told how to get the tool."""
+    from studio.backups import ToolMissing, make_backup
+
+    try:
+        return make_backup(engine.url.render_as_string(hide_password=False), reason=reason), None
+    except ToolMissing as exc:
+        return None, f"No backup was made before the upgrade: {exc}"

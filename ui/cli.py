@@ -96,7 +96,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             current, head = schema.current_revision(connection), schema.head_revision()
             if db.migrated_from != current:
                 _say(f"Schema: upgraded from {db.migrated_from} to {current}")
-                _say(f"Backup from before the upgrade: {db.pre_migration_backup}")
+                _say(f"Backup from before the upgrade: {db.pre_migration_backup or db.migration_note}")
             if current == head:
                 _say(f"Schema: {current} (up to date for this Upright)")
             else:

@@ -210,6 +210,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Studio database: {where}", 8000)
         if database.pre_migration_backup:
             self.statusBar().showMessage(f"Database upgraded; a backup was kept at {database.pre_migration_backup}", 15000)
+        elif database.migration_note:
+            self.statusBar().showMessage(f"Database upgraded. {database.migration_note}", 30000)
         self.refresh_studio(first_start_check=True)
         from ui.documents.preview import clear_viewer_copies
 

@@ -209,8 +209,9 @@ def test_daily_makes_one_backup_a_day_and_prunes_by_retention(tmp_path):
     assert [b.created.date() for b in kept] == [start + timedelta(days=d) for d in range(19, 12, -1)]
     assert all(b.ok for b in kept)
     assert not any(p.exists() or manifest_path(p).exists() for p in made[:13])
+    # Beside the kept backups and their manifests only the daily backups' lock file remains.
     assert sorted(p.name for p in path.parent.joinpath("backups").iterdir()) == sorted(
-        name for p in made[13:] for name in (p.name, manifest_path(p).name)
+        [".daily.lock"] + [name for p in made[13:] for name in (p.name, manifest_path(p).name)]
     )
 
 
@@ -245,6 +246,42 @@ def test_nothing_is_pruned_when_todays_backup_fails(tmp_path, monkeypatch):
     with pytest.raises(BackupProblem, match="full"):
         backups.daily(path, keep_days=3, today=date(2026, 1, 1) + timedelta(days=30))
     assert old.exists()
+
+
+def test_two_windows_opening_at_once_make_one_daily_backup(tmp_path, monkeypatch):
+    """Both find no backup for today; the folder lock makes the second wait and then find the
+    first one's, instead of making its own."""
+    import threading
+    import time
+    from datetime import date
+
+    from studio import backups
+
+    path = studio_with_clients(tmp_path, "Ana")
+    made_by_make_backup = []
+    real = backups.make_backup
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)  # long enough for the other window to look for today's backup meanwhile
+        made = real(*args, **kwargs)
+        made_by_make_backup.append(made)
+        return made
+
+    monkeypatch.setattr(backups, "make_backup", slow)
+    start, results = threading.Barrier(2), []
+
+    def window():
+        start.wait()
+        results.append(backups.daily(path, today=date(2026, 3, 2)))
+
+    threads = [threading.Thread(target=window) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made_by_make_backup) == 1
+    assert sorted(r.made is None for r in results) == [False, True]
+    assert [b.kind for b in backups.backups(path)] == ["daily"]
 
 
 def test_retention_is_at_least_a_day(tmp_path):

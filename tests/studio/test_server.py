@@ -168,14 +168,9 @@ def test_a_server_database_from_a_newer_upright_is_refused(server_database):
         engine.dispose()
 
 
-@pytest.mark.postgres
-def test_a_server_database_is_migrated_on_connect_without_a_file_backup(server_database, tmp_path, monkeypatch):
+def _next_migration(tmp_path, monkeypatch) -> str:
+    """Swap in the shipped migrations plus one more (a new client column); returns the old head."""
     head = schema.head_revision()
-    first = open_database(server_database)
-    with first.session_factory.begin() as s:
-        clients.create(s, clients.parse({"first_name": "Ana", "last_name": "Silva"}))
-    first.close()
-
     folder = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "versions" / "9000_next.py").write_text(
@@ -197,12 +192,55 @@ def downgrade():
 '''
     )
     monkeypatch.setattr(schema, "MIGRATIONS", folder)
+    return head
+
+
+def _server_with_ana(server_database) -> None:
+    first = open_database(server_database)
+    with first.session_factory.begin() as s:
+        clients.create(s, clients.parse({"first_name": "Ana", "last_name": "Silva"}))
+    first.close()
+
+
+@pytest.mark.postgres
+def test_a_server_database_is_dumped_then_migrated_on_connect(server_database, tmp_path, monkeypatch):
+    from studio import backups
+
+    if backups.find_pg_tool("pg_dump") is None:
+        pytest.skip("pg_dump is not installed here (.ci/run installs it with the server)")
+    _server_with_ana(server_database)
+    head = _next_migration(tmp_path, monkeypatch)
     upgraded = open_database(server_database)
     try:
-        assert upgraded.migrated_from == head and upgraded.pre_migration_backup is None
+        assert upgraded.migrated_from == head and upgraded.migration_note is None
         with upgraded.engine.connect() as conn:
             assert schema.current_revision(conn) == "9000"
             assert conn.execute(text("SELECT first_name, shoe_size FROM client")).all() == [("Ana", None)]
+    finally:
+        upgraded.close()
+    dump = upgraded.pre_migration_backup
+    assert dump is not None and dump.parent == backups.backups_dir(server_database)
+    checked = backups.verify(dump)
+    # The dump is of the studio as it stood before the upgrade: the old revision, Ana's row.
+    assert checked.ok and checked.revision == head and checked.counts["client"] == 1
+    assert "before-upgrade-9000" in dump.name
+
+
+@pytest.mark.postgres
+def test_without_pg_dump_a_server_is_migrated_and_the_person_told_why_there_is_no_backup(
+    server_database, tmp_path, monkeypatch
+):
+    from studio import backups
+
+    _server_with_ana(server_database)
+    head = _next_migration(tmp_path, monkeypatch)
+    monkeypatch.setattr(backups, "find_pg_tool", lambda name: None)
+    upgraded = open_database(server_database)
+    try:
+        assert upgraded.migrated_from == head and upgraded.pre_migration_backup is None
+        assert upgraded.migration_note.startswith("No backup was made before the upgrade: pg_dump was not found")
+        with upgraded.engine.connect() as conn:
+            assert schema.current_revision(conn) == "9000"
     finally:
         upgraded.close()
 
