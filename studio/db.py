@@ -225,13 +225,152 @@ def server_problem(url: URL, exc: BaseException) -> DatabaseProblem:
         clue in lowered
         for clue in ("connection refused", "timeout", "timed out", "could not connect", "failed to resolve host",
                      "could not translate host", "no route to host", "network is unreachable",
-                     "server closed the connection", "connection is lost", "terminating connection")
+                     "server closed the connection", "connection is lost", "terminating connection",
+                     "not currently accepting connections", "the database system is starting up",
+                     "the database system is shutting down")
     ):
         return DatabaseUnreachable(
             f"The studio server at {where} isn't answering ({reason}). Check that it is running and "
             "that this computer can reach it, then try again."
         )
     return DatabaseProblem(f"Upright could not use the studio server at {where}: {reason}")
+
+
+# --- a step that failed for reasons outside Upright ------------------------------------------
+#
+# While the window is open the studio server can go away (restarted, network down) and a
+# studio file can stay locked by another program, fill its disk, turn read-only or vanish with
+# its drive. The step then fails as a whole — its transaction is rolled back, so nothing of it
+# is half-written — and `database_failure` says so in words, to the person at the desk.
+
+
+class ConnectionLost(DatabaseUnreachable):
+    """The studio server stopped answering, or the studio file stayed locked by another program.
+    Nothing of the step was saved; the same step will work once it is back. `where` is the
+    server's HOST:PORT or the file; `locked` tells which of the two it is."""
+
+    def __init__(self, message: str, *, where: str, locked: bool = False):
+        self.where = where
+        self.locked = locked
+        super().__init__(message)
+
+
+class DatabaseNotWritable(DatabaseProblem):
+    """The studio file can't be written: its disk is full, it is read-only, or the disk failed
+    (or was removed). Nothing of the step was written."""
+
+
+# Words PostgreSQL and psycopg use when the server is going, gone or not letting anyone in,
+# beyond those server_problem already reads as "isn't answering".
+_SERVER_AWAY = (
+    "not currently accepting connections", "the database system is starting up", "the database system is shutting down",
+    "the database system is in recovery mode", "the connection is closed", "ssl connection has been closed",
+    "broken pipe", "connection reset", "server closed the connection", "terminating connection",
+)  # fmt: skip
+_KEPT = "Nothing from this step was saved, and what you typed is still on screen"
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    return getattr(exc, "orig", None) or exc
+
+
+def database_failure(url: URL | str, exc: BaseException) -> UprightError | None:
+    """What a failed database call means, in plain words: ConnectionLost (server away, file
+    locked: try again later), DatabaseNotWritable (disk full, read-only, I/O error), or the
+    server's own refusals (server_problem). None when the failure is of another kind (a bug, a
+    constraint), which the caller reports as it already does."""
+    if isinstance(exc, UprightError):
+        return None
+    url = make_url(url)
+    orig = _driver_error(exc)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_failure(sqlite_path(url.render_as_string(hide_password=False)), orig)
+    if url.get_backend_name() == "postgresql":
+        return _server_failure(url, exc, orig)
+    return None
+
+
+def _server_failure(url: URL, exc: BaseException, orig: BaseException) -> UprightError | None:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg ships with Upright
+        return None
+    invalidated = bool(getattr(exc, "connection_invalidated", False))
+    if not (invalidated or isinstance(orig, (psycopg.OperationalError, psycopg.InterfaceError))):
+        return None
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    # A cancelled statement, a deadlock or a serialization failure is the server answering.
+    if sqlstate and not (sqlstate.startswith("08") or sqlstate.startswith("57P") or invalidated):
+        return None
+    problem = server_problem(url, exc)
+    if isinstance(problem, (DatabaseMissing, DatabaseUnreadable)):
+        return problem  # it answered, and refused: a wrong password, a dropped database
+    reason = _server_reason(exc, url)
+    if not (invalidated or sqlstate or isinstance(problem, DatabaseUnreachable) or any(c in reason.lower() for c in _SERVER_AWAY)):
+        return problem
+    first = reason.split(" This probably means")[0].strip().rstrip(".")
+    where = _server_address(url)
+    return ConnectionLost(
+        f"The studio server at {where} isn't answering ({first}). {_KEPT}: save again once the server is back.",
+        where=where,
+    )
+
+
+def _sqlite_failure(path: Path | None, orig: BaseException) -> UprightError | None:
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    said = str(orig).lower()
+    shown = str(path) if path else "the studio database"
+    folder = str(path.parent) if path else "its folder"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (not name and "database is locked" in said):
+        return ConnectionLost(
+            f"The studio database {shown} is locked by another program and stayed locked for "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds (another Upright on this file, a backup or a file-sync tool). "
+            f"{_KEPT}: save again once it is free.",
+            where=shown,
+            locked=True,
+        )
+    if name == "SQLITE_FULL" or (not name and "disk is full" in said):
+        return DatabaseNotWritable(
+            f"The disk that holds the studio database is full, so this change could not be saved. "
+            f"Nothing of it was written — the studio database is exactly as it was before — and what you "
+            f"typed is still on screen. Free some space on that disk ({folder}), then save again.",
+            path=path,
+        )
+    if name.startswith("SQLITE_READONLY") or (not name and "readonly database" in said):
+        return DatabaseNotWritable(
+            f"The studio database {shown} can't be written to: the file or its folder is read-only for "
+            f"this user, or the disk is write-protected. Nothing of this change was written, and what you "
+            f"typed is still on screen. Check that you may write to the file and to its folder (Upright "
+            f"writes the -wal and -shm files beside it), then save again.",
+            path=path,
+        )
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or (not name and ("disk i/o error" in said or "unable to open" in said)):
+        return DatabaseNotWritable(
+            f"The computer could not read or write the studio database {shown} ({orig}). Nothing of this "
+            f"step was written, and what you typed is still on screen. If the file is on a USB stick, an "
+            f"external disk or a network share, check that it is still connected, then try again. If this "
+            f"keeps happening the disk may be failing: keep a copy of the latest backup somewhere else.",
+            path=path,
+        )
+    return None
+
+
+def check_answering(session: Session) -> None:
+    """Raise, as a save would, unless the studio database can be used again: the server
+    answers, or (SQLite) the file's write lock can be taken — without writing anything."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(text("SELECT 1"))
+        return
+    # BEGIN IMMEDIATE takes the lock a save needs; a short busy timeout, so a file still locked
+    # doesn't hold the database worker for the full five seconds at every try.
+    connection.exec_driver_sql("PRAGMA busy_timeout=250")
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _create_server_database(url: URL) -> None:

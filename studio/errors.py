@@ -25,6 +25,17 @@ class NotFound(UprightError):
     pass
 
 
+class ChangedMeanwhile(UprightError):
+    """Another desk saved or removed the record in the moment between reading it and saving it."""
+
+    def __init__(self):
+        super().__init__(
+            "Another desk changed or removed this record while yours was being saved. Nothing was "
+            "saved; what you typed is still on screen. Open the record again to see it as it is now, "
+            "then make your change again."
+        )
+
+
 class StaleEdit(UprightError):
     """Someone saved the same record since it was opened here.
 

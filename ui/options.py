@@ -41,6 +41,9 @@ OPTIONS = {
         Option("server/database", "upright", str),
         Option("server/user", "upright", str),
         Option("backups/keep_days", 14, int),  # Studio ▸ Backups: how long daily backups are kept
+        Option("desk/lock_minutes", 5, int),  # Studio ▸ Lock this desk after…: idle minutes (0: never)
+        # Studio files already warned about being on a network share, one path per line.
+        Option("storage/network_warned", "", str),
     )
 }
 

@@ -32,17 +32,74 @@ class BaseRunner:
 
     def __init__(self, session_factory=None, on_unhandled_error: Failed | None = None):
         self.session_factory = session_factory
+        self._unhandled: Failed | None = None
         self.on_unhandled_error = on_unhandled_error
+        self._connection_watchers: list[tuple[Failed, QObject | None]] = []
 
     def _execute(self, work: Work, with_session: bool) -> Any:
         if not with_session:
             return work()
-        if self.session_factory is None:
+        factory = self.session_factory
+        if factory is None:
             raise RuntimeError("No studio database is open yet.")
-        with self.session_factory.begin() as session:
-            return work(session)
+        engine = getattr(factory, "kw", {}).get("bind")
+        try:
+            with factory.begin() as session:
+                engine = session.bind if session.bind is not None else engine
+                return work(session)
+        except Exception as exc:
+            # The server went away, the file is locked, full or read-only: callers get plain
+            # words (studio.db.database_failure), never the driver's. The transaction has been
+            # rolled back by then, so nothing of the step is half-written.
+            problem = _in_plain_words(engine, exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    @property
+    def on_unhandled_error(self) -> Failed | None:
+        """Where failures nobody handled go (the window's error dialog), None when unset.
+
+        Callers that pass failures on here themselves (the lists) get the same rule as the
+        runner: while a watcher shows that the database isn't answering, that is said once, by
+        the watcher, not again in a dialog for every list that could not reload."""
+        return None if self._unhandled is None else self._report_unhandled
+
+    @on_unhandled_error.setter
+    def on_unhandled_error(self, handler: Failed | None) -> None:
+        self._unhandled = handler
+
+    def _report_unhandled(self, error: BaseException) -> None:
+        from studio.db import ConnectionLost
+
+        if isinstance(error, ConnectionLost) and self._watched():
+            return
+        if self._unhandled is not None:
+            self._unhandled(error)
+
+    def _watched(self) -> bool:
+        self._connection_watchers = [(cb, o) for cb, o in self._connection_watchers if o is None or shiboken6.isValid(o)]
+        return bool(self._connection_watchers)
+
+    def watch_connection(self, callback: Failed, owner: QObject | None = None) -> None:
+        """Call `callback(error)` (GUI thread) whenever a step fails because the studio database
+        stopped answering (studio.db.ConnectionLost), before that step's own callbacks."""
+        self._connection_watchers.append((callback, owner))
+
+    def _connection_lost(self, error: BaseException) -> bool:
+        """Tell the watchers; True when one of them now shows the problem."""
+        from studio.db import ConnectionLost
+
+        if not isinstance(error, ConnectionLost):
+            return False
+        if not self._watched():
+            return False
+        for callback, _owner in list(self._connection_watchers):
+            callback(error)
+        return True
 
     def _deliver(self, callbacks: tuple[Done | None, Failed | None], result: Any, error: BaseException | None, owner) -> None:
+        shown = error is not None and self._connection_lost(error)
         if owner is not None and not shiboken6.isValid(owner):
             return
         on_done, on_error = callbacks
@@ -51,10 +108,33 @@ class BaseRunner:
                 on_done(result)
         elif on_error is not None:
             on_error(error)
-        elif self.on_unhandled_error is not None:
-            self.on_unhandled_error(error)
+        elif shown:
+            pass  # the banner says it, once, instead of a dialog for every list and reload
+        elif self._unhandled is not None:
+            self._unhandled(error)
         else:
             raise error
+
+
+def _in_plain_words(engine, exc: BaseException) -> BaseException | None:
+    """What studio.db makes of a step that failed on `engine`; None: leave it as it is."""
+    from studio.errors import UprightError
+
+    if isinstance(exc, UprightError):
+        return None
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(exc, StaleDataError):
+        # A change that didn't check the version it started from (a status set, a follow-up
+        # moved) met a row another desk saved or removed a moment earlier.
+        from studio.errors import ChangedMeanwhile
+
+        return ChangedMeanwhile()
+    if engine is None:
+        return None
+    from studio.db import database_failure
+
+    return database_failure(engine.url, exc)
 
 
 class TaskRunner(BaseRunner):

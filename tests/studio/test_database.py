@@ -153,3 +153,135 @@ def test_a_new_database_needs_no_backup(tmp_path):
     database.close()
     assert database.pre_migration_backup is None
     assert list_backups(Path(tmp_path / "new.sqlite")) == []
+
+
+# --- a step that fails for reasons outside Upright: studio.db.database_failure ------------------
+
+
+def _sqlite_error(path: Path, provoke) -> sqlite3.Error:
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        provoke(connection)
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        connection.close()
+    raise AssertionError("no error")
+
+
+@pytest.mark.sqlite_only("SQLite result codes")
+def test_sqlite_failures_are_put_in_plain_words(database):
+    from studio.db import ConnectionLost, DatabaseNotWritable, database_failure
+
+    path = database.path
+    url = database.engine.url
+    full = _sqlite_error(path, lambda c: (c.execute(f"PRAGMA max_page_count={c.execute('PRAGMA page_count').fetchone()[0]}"),
+                                          c.execute("CREATE TABLE t (x)"), c.execute("INSERT INTO t VALUES (zeroblob(100000))")))
+    assert full.sqlite_errorname == "SQLITE_FULL"
+    said = database_failure(url, full)
+    assert isinstance(said, DatabaseNotWritable) and str(said).startswith("The disk that holds the studio database is full")
+
+    readonly = _sqlite_error(path, lambda c: (c.execute("PRAGMA query_only=ON"), c.execute("DELETE FROM client")))
+    said = database_failure(url, readonly)
+    assert isinstance(said, DatabaseNotWritable) and f"The studio database {path} can't be written to" in str(said)
+
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        locked = _sqlite_error(path, lambda c: c.execute("BEGIN IMMEDIATE"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    said = database_failure(url, locked)
+    assert isinstance(said, ConnectionLost) and said.locked and said.where == str(path)
+    assert "is locked by another program" in str(said)
+
+    io = sqlite3.OperationalError("disk I/O error")
+    io.sqlite_errorname = "SQLITE_IOERR_WRITE"
+    said = database_failure(url, io)
+    assert isinstance(said, DatabaseNotWritable) and "USB stick" in str(said)
+
+    assert database_failure(url, sqlite3.IntegrityError("UNIQUE constraint failed: client.id")) is None
+    assert database_failure(url, ValueError("a bug")) is None
+
+
+@pytest.mark.sqlite_only("SQLite write locks")
+def test_the_connection_check_takes_the_write_lock_without_writing(database):
+    from sqlalchemy.exc import OperationalError
+
+    from studio.db import check_answering
+
+    before = database.path.stat().st_size
+    with database.session_factory.begin() as s:
+        check_answering(s)
+    holder = sqlite3.connect(database.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            with database.session_factory.begin() as s:
+                check_answering(s)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with database.session_factory.begin() as s:
+        check_answering(s)
+        assert s.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == studio_db.BUSY_TIMEOUT_MS
+    assert database.path.stat().st_size == before
+
+
+@pytest.mark.postgres
+def test_a_server_that_goes_away_mid_session_is_connection_lost(postgres_server):
+    url = postgres_server.create(template=postgres_server.migrated_template())
+    database = open_database(url)
+    try:
+        _server_goes_away(database, postgres_server)
+    finally:
+        database.close()
+        postgres_server.drop(url)
+
+
+def _server_goes_away(database, postgres_server):
+    from sqlalchemy.engine import make_url
+
+    from studio.db import ConnectionLost, database_failure
+    from studio.errors import UprightError
+
+    name = make_url(database.url).database
+    where = f"{database.engine.url.host}:{database.engine.url.port}"
+
+    def admin(sql: str) -> None:
+        with postgres_server.admin.connect() as connection:
+            connection.execute(text(sql), {"name": name})
+
+    def failure(work) -> UprightError | None:
+        try:
+            with database.session_factory.begin() as s:
+                work(s)
+        except Exception as exc:  # noqa: BLE001
+            return database_failure(database.engine.url, exc)
+        raise AssertionError("no error")
+
+    cut = "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+
+    def terminated_mid_step(s):
+        s.execute(text("SELECT 1"))
+        admin(cut)
+        s.execute(text("SELECT 2"))
+
+    said = failure(terminated_mid_step)
+    assert isinstance(said, ConnectionLost) and not said.locked and said.where == where
+    assert str(said).startswith(f"The studio server at {where} isn't answering (terminating connection due to administrator command).")
+    assert postgres_server.url.password not in str(said)
+
+    admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    admin(cut)
+    try:
+        said = failure(lambda s: s.execute(text("SELECT 1")))
+        assert isinstance(said, ConnectionLost)
+        assert "is not currently accepting connections" in str(said)
+    finally:
+        admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+    # The server answering with a refusal of another kind is not an outage.
+    assert failure(lambda s: (s.execute(text("SET LOCAL statement_timeout = 1")), s.execute(text("SELECT pg_sleep(1)")))) is None
+    assert failure(lambda s: s.execute(text("SELECT 1/0"))) is None

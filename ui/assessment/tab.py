@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from studio.clinical.assessment import SIDES, AssessmentData, ProvocationResult, findings, from_json
 from studio.clinical.provocation import PROVOCATION_TESTS
+from studio.db import ConnectionLost
 from studio.errors import NotFound, StaleEdit, UprightError
 from studio.services import assessments, safety, staff
 from studio.services.assessments import day_label
@@ -228,6 +229,9 @@ class AssessmentTab(QWidget):
             waiting, self._after_save = self._after_save, []
             if isinstance(error, StaleEdit) and self.record is not None and self.record.id == record.id:
                 self.resolve_conflict(error, waiting)
+            elif isinstance(error, ConnectionLost):  # the window's banner says why; no dialog per autosave
+                self.state.setText("Not saved — the studio database isn't answering. Your changes are kept here; "
+                                   "they save with your next change, or press Ctrl+S once it is back.")
             else:
                 messages.warn(self, "The assessment was not saved", str(error) if isinstance(error, UprightError) else repr(error))
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.db import ConnectionLost
 from studio.errors import StaleEdit, UprightError
 from studio.exercises import load_library
 from studio.services import programs, safety
@@ -360,10 +361,24 @@ class ProgramTab(QWidget):
                                 lambda theirs: self.resolve_conflict(error, program, theirs),
                                 self._dose_failed(program), owner=self)
                 return
+            if isinstance(error, ConnectionLost):
+                self._keep_doses(item_id, values)
+                return
             self._dose_failed(program)(error)
 
         self.runner.run(lambda s: programs.update_item_dose(s, program.id, program.version, item_id, **values),
                         done, failed, owner=self)
+
+    def _keep_doses(self, item_id: int, values: dict) -> None:
+        """The studio database isn't answering (the window's banner says so): the change stays
+        queued and on the cards, unsaved, until the next change or Ctrl+S."""
+        later, self._dose_pending = self._dose_pending, {item_id: dict(values)}
+        for other_id, other in later.items():
+            self._dose_pending.setdefault(other_id, {}).update(other)
+        self._dose_saving = False
+        self._after_doses.clear()
+        self.state.setText("<b>Not saved</b> — the studio database isn't answering. Your dose changes are kept "
+                           "here; press Ctrl+S (or change a dose) once it is back.")
 
     def _dose_failed(self, program):
         def failed(error: BaseException) -> None:
