@@ -54,9 +54,16 @@ def _client_of_program(session: Session, request: Request) -> Request:
 
 
 def make(session: Session, request: Request, *, today: date | None = None) -> Made:
-    """Render `request` to PDF bytes. Raises ValidationError for a request that names nothing
-    and NotFound when the client, program or referral is not there."""
+    """Render `request` to PDF bytes. Raises ValidationError for a request that names nothing,
+    NotFound when the client, program or referral is not there, and AccessRefused when the
+    signed-in person may not make it (the front desk prints only blank questionnaires and
+    handouts already handed out: `documents.making`)."""
     documents.check(request)
+    with documents.making(session, request):
+        return _make(session, request, today=today)
+
+
+def _make(session: Session, request: Request, *, today: date | None) -> Made:
     out = io.BytesIO()
     if request.kind == documents.HANDOUT:
         request = _client_of_program(session, request)

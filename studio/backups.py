@@ -641,6 +641,10 @@ def _write_backup(source: _Source, final: Path, reason: str, when: datetime) -> 
         if final.exists():
             raise BackupProblem(f"{final} already exists; choose another name so no backup is overwritten.")
         try:
+            # Readable by this computer's user only, like every file of people's details Upright
+            # writes (mkstemp made them so; pg_dump must not have changed it). See studio/files.py.
+            os.chmod(temp, 0o600)
+            os.chmod(temp_manifest, 0o600)
             os.replace(temp_manifest, manifest_path(final))
             os.replace(temp, final)
         except OSError as exc:

@@ -34,6 +34,12 @@ def _tables_of(session: Session) -> set[str]:
     return touched
 
 
+def mark_changed(session: Session, tables) -> None:
+    """Announce tables changed with SQL statements rather than ORM objects (which the flush
+    hook below can't see) when this session commits."""
+    _tables_of(session).update(tables)
+
+
 def install() -> None:
     """Make every Session announce its commits on PostgreSQL (once per process)."""
     global _installed

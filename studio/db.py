@@ -401,10 +401,11 @@ def open_database(path_or_url: str | Path | None = None, *, create: bool = False
     `create` allows a new SQLite file, or a new database on a PostgreSQL server (the user then
     needs the right to create databases); the default file is always created on first start.
     """
-    from studio import changes, schema
+    from studio import audit, changes, schema
     from studio.backups import latest_backup
 
     changes.install()  # commits announce themselves to the other desks (PostgreSQL NOTIFY)
+    audit.install()  # every change to a record goes into the audit trail
 
     url = database_url(path_or_url)
     path = sqlite_path(url)

@@ -74,16 +74,6 @@ def pytest_runtest_setup(item):
         pytest.skip(NO_SERVER)
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process
-    return True
-
-
 class PostgresServer:
     """The test server: a template database migrated once, and throwaway copies of it."""
 
@@ -105,6 +95,8 @@ class PostgresServer:
     def check(self) -> None:
         from sqlalchemy import text
 
+        from studio.files import process_running
+
         with self.admin.connect() as connection:
             version = connection.dialect.server_version_info
             names = connection.execute(
@@ -116,7 +108,7 @@ class PostgresServer:
             # Databases left by runs on this machine that were killed before they could clean up.
             for name in names:
                 pid = name.split("_")[2]
-                if pid.isdigit() and not _running(int(pid)):
+                if pid.isdigit() and not process_running(int(pid)):
                     self.drop(self.url_of(name))
 
     def url_of(self, name: str) -> str:

@@ -218,10 +218,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 _say("The database already has a studio; adding generated clients only.")
             else:
                 _say(summary.describe())
+                _say("Sign in as any of the demo staff (demo passwords, not for a real studio):")
+                for line in summary.sign_in_lines():
+                    _say(f"  {line}")
             if args.clients:
                 added = demo.generate_clients(session, args.clients, seed=args.seed)
                 _say(f"Generated {added} made-up clients.")
         _say(f"In {_where(db)}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+# --- a forgotten password -------------------------------------------------------------------
+
+
+def _new_password() -> str:
+    """Asked twice at a terminal (not echoed); one line from a pipe."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("New password or PIN: ")
+    if getpass.getpass("The same again: ") != first:
+        raise UprightError("The two passwords were not the same. Nothing was changed.")
+    return first
+
+
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    """The owner's way back in: whoever can run this can read the studio's data anyway."""
+    from studio.services import accounts, staff
+
+    db = open_database(_database_arg(args))
+    try:
+        with db.session_factory.begin() as session:
+            if args.staff_id is None:
+                for choice in accounts.sign_in_choices(session):
+                    has = "has a password" if choice.has_password else "no password yet"
+                    _say(f"{choice.staff_id:>5}  {choice.name} ({choice.role_label}, {has})")
+                _say("Give the number: upright-admin reset-password NUMBER")
+                return EXIT_OK
+            member = staff.get(session, args.staff_id)
+            accounts.reset_password(session, member.id, _new_password(), must_change=True)
+            _say(f"Password reset for {member.name} ({member.role_label}): they choose their own at the next sign-in.")
     finally:
         db.close()
     return EXIT_OK
@@ -315,13 +354,11 @@ def _export(kind: str) -> Callable[[argparse.Namespace], int]:
                 sys.stdout.write(buffer.getvalue())
             return EXIT_OK
         path = Path(args.file).expanduser()
-        partial = path.with_name(path.name + ".partial")
-        try:
-            # With a BOM, so Excel opens the accents correctly; Upright's import accepts it.
-            partial.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+        from studio import files
+
+        # With a BOM, so Excel opens the accents correctly; Upright's import accepts it. Whole or
+        # not at all, and readable by this computer's user only (it holds people's details).
+        files.write_private(path, buffer.getvalue().encode("utf-8-sig"))
         _say(f"Exported {_plural(written, kind[:-1])} to {path}.")
         return EXIT_OK
 
@@ -341,12 +378,6 @@ def _output_path(value: str) -> Path:
     return path
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _write_atomically(path: Path, content: bytes) -> Path:
     """`content` in a temporary file beside `path`: a reader never sees half a PDF, and a file
     already at `path` stays whole until the new one is complete. Returns the temporary file."""
@@ -361,7 +392,7 @@ def _write_atomically(path: Path, content: bytes) -> Path:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a saved PDF is an ordinary file
+        os.chmod(temporary, 0o600)  # private, as mkstemp made it: the PDF holds a client's health details
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UprightError(f"Could not write {path}: {exc.strerror or exc}. Nothing was saved.") from None
@@ -433,10 +464,81 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- a client's data requests ---------------------------------------------------------------
+
+ERASE_LEAVES = (
+    "Not touched, because Upright can't reach them: copies saved elsewhere with Save as… or "
+    "render --out, exports, printed paper, and backups made before now (they keep the client until "
+    "they are removed; daily backups are removed after 14 days, others by hand)."
+)
+
+
+def _no_such_client(session, client_id: int, where: str) -> None:
+    from studio.errors import NotFound
+    from studio.services import clients
+
+    try:
+        clients.get(session, client_id)
+    except NotFound:
+        raise UprightError(f"There is no client {client_id} in the studio database at {where}.") from None
+
+
+def cmd_export_client(args: argparse.Namespace) -> int:
+    from reports.client_export import export_client
+
+    path = Path(args.out).expanduser()
+    if path.is_dir():
+        raise UprightError(f"{path} is a folder; give --out the name of the zip file to write, e.g. {path / 'client.zip'}.")
+    if not path.parent.is_dir():
+        raise UprightError(f"There is no folder {path.parent} to write {path.name} into. Create it first, or choose another place with --out.")
+    db = _open_existing(args)
+    try:
+        with db.session_factory.begin() as session:
+            _no_such_client(session, args.client_id, _where(db))
+            result = export_client(session, args.client_id, path)
+    finally:
+        db.close()
+    _say(f"Wrote {path}: {result.describe()}.")
+    for doc in result.not_matching:
+        _say(f"  document {doc.document_id} ({doc.kind}, {doc.made_on}): {doc.reason}")
+    return EXIT_OK
+
+
+def cmd_erase_client(args: argparse.Namespace) -> int:
+    from studio.services import client_data
+
+    db = _open_existing(args)
+    try:
+        with db.session_factory.begin() as session:
+            _no_such_client(session, args.client_id, _where(db))
+            plan = client_data.erasure_plan(session, args.client_id)
+            what = ", ".join(client_data.describe_counts(plan.counts))
+            if not args.yes:
+                _say(f"Erasing client {plan.client_id} ({plan.client_name}) would remove {plan.total} records: {what}.")
+                if plan.audit_entries:
+                    _say(f"The {plan.audit_entries} audit trail {'entry' if plan.audit_entries == 1 else 'entries'} about them would keep who did what and "
+                         "when, without their details; one entry would say that client "
+                         f"{plan.client_id} was erased.")  # fmt: skip
+                _say(ERASE_LEAVES)
+                _complain("Nothing was erased: this cannot be undone, so run the command again with --yes to erase.")
+                return EXIT_PROBLEM
+            result = client_data.erase(session, args.client_id)
+    finally:
+        db.close()
+    _say(f"Erased client {result.client_id} ({plan.client_name}): {result.total} records removed ({what}).")
+    _say(f"The audit trail keeps an entry that client {result.client_id} was erased, without their details.")
+    if result.viewer_copies_removed or result.viewer_copies_left:
+        _say(f"Copies made for the PDF viewer on this computer: {result.viewer_copies_removed} removed"
+             + (f", {result.viewer_copies_left} still open in a viewer (removed when Upright next starts)." if result.viewer_copies_left else "."))  # fmt: skip
+    _say(ERASE_LEAVES)
+    return EXIT_OK
+
+
 # --- the command line -----------------------------------------------------------------------
 
 DEMO_HELP = """\
 Fill a database with a demo studio: studio details, 6 staff, 12 clinicians and 30 clients.
+Prints the demo staff's names, roles and passwords, so every role can be tried.
 The database is created if it doesn't exist; one that already has clients or studio details is
 refused, so demo people never mix with real ones.
 
@@ -455,6 +557,48 @@ record it in the Documents list as "saved as PDF", with its fingerprint.
 """
 
 
+# Descriptions of the commands that have one, reflowed by argparse (DEMO_HELP and RENDER_HELP
+# keep their lines).
+BACKUP_HELP = """
+Write a backup, verify it and record its fingerprint (SHA-256, schema version, records per table)
+in PATH.json beside it. A SQLite file is copied with SQLite's backup API; a PostgreSQL server is
+dumped with pg_dump (custom format). With --daily: today's automatic backup unless one was made
+today, then daily backups older than --keep-days are removed (manual, before-migration and
+before-restore backups are kept).
+"""
+
+RESTORE_HELP = """
+Replace the studio database with a backup. The backup is checked first (its fingerprint, then the
+file itself) and a damaged one is refused; what is there now is kept in a verified safety copy. On
+PostgreSQL this uses pg_restore --clean in one transaction. Close Upright at every desk first.
+"""
+
+MIGRATE_HELP = """
+Copy every record of the studio file (--database, default: this computer's) into the empty
+PostgreSQL database at URL, keeping every id, then compare each table's row count and contents;
+nothing is kept on the server unless every table matches. The file is not changed.
+"""
+
+RESET_PASSWORD_HELP = """
+Set a staff member's password or PIN (asked for, not shown; or one line on standard input). They
+choose their own at their next sign-in. Without a number, lists the staff.
+"""
+
+EXPORT_CLIENT_HELP = """
+Write a zip file with everything the studio holds about one client, for a client who asks for
+their data: client.json (every record of theirs and the audit trail's entries about them), every
+document made for them made again as PDF with its original date, and a README.txt. A document
+that can't be made exactly as handed out is listed with the reason. The file is readable by this
+computer's user only. Recorded in the audit trail.
+"""
+
+ERASE_CLIENT_HELP = """
+Delete a client and every record of theirs (assessments, programs, logged sessions, referrals,
+clearances, the document list), blank their details in the audit trail, and record that client N
+was erased. Without --yes, only says what would be removed.
+""" + ERASE_LEAVES
+
+
 def build_parser() -> argparse.ArgumentParser:
     database_help = f"the studio database: a file path or a database URL (default: {default_database_path()})"
     parser = argparse.ArgumentParser(
@@ -467,21 +611,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--database", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=database_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    check = commands.add_parser(
-        "check", parents=[common], help="check the database file, its schema and its links; count records"
-    )
+    def command(name: str, summary: str, description: str | None = None, **options) -> argparse.ArgumentParser:
+        """One COMMAND: `summary` in the list of commands, `description` atop its own --help."""
+        return commands.add_parser(name, parents=[common], help=summary, description=description, **options)
+
+    check = command("check", "check the database file, its schema and its links; count records")
     check.set_defaults(run=cmd_check)
 
-    backup = commands.add_parser(
-        "backup",
-        parents=[common],
-        help="write a verified backup (SQLite: the backup API; PostgreSQL: pg_dump)",
-        description="Write a backup, verify it and record its fingerprint (SHA-256, schema version, "
-        "records per table) in PATH.json beside it. A SQLite file is copied with SQLite's backup "
-        "API; a PostgreSQL server is dumped with pg_dump (custom format). With --daily: today's "
-        "automatic backup unless one was made today, then daily backups older than --keep-days are "
-        "removed (manual, before-migration and before-restore backups are kept).",
-    )
+    backup = command("backup", "write a verified backup (SQLite: the backup API; PostgreSQL: pg_dump)", BACKUP_HELP)
     backup.add_argument(
         "path", nargs="?", metavar="PATH",
         help="where to write it (default: backups/ beside the database file; for a server, backups/ in this "
@@ -493,68 +630,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.set_defaults(run=cmd_backup)
 
-    restore = commands.add_parser(
-        "restore",
-        parents=[common],
-        help="replace the database with a backup (close Upright at every desk first)",
-        description="Replace the studio database with a backup. The backup is checked first (its "
-        "fingerprint, then the file itself) and a damaged one is refused; what is there now is kept "
-        "in a verified safety copy. On PostgreSQL this uses pg_restore --clean in one transaction. "
-        "Close Upright at every desk first.",
-    )
+    restore = command("restore", "replace the database with a backup (close Upright at every desk first)", RESTORE_HELP)
     restore.add_argument("path", metavar="PATH", help="the backup file to restore")
     restore.set_defaults(run=cmd_restore)
 
-    migrate = commands.add_parser(
-        "migrate-to",
-        parents=[common],
-        help="copy this studio file into an empty database on the studio server, checked row for row",
-        description="Copy every record of the studio file (--database, default: this computer's) into "
-        "the empty PostgreSQL database at URL, keeping every id, then compare each table's row count and "
-        "contents; nothing is kept on the server unless every table matches. The file is not changed.",
-    )
+    migrate = command(
+        "migrate-to", "copy this studio file into an empty database on the studio server, checked row for row",
+        MIGRATE_HELP,
+    )  # fmt: skip
     migrate.add_argument("url", metavar="URL", help="postgresql+psycopg://USER:PASSWORD@HOST[:PORT]/DATABASE")
     migrate.set_defaults(run=cmd_migrate_to)
 
-    demo = commands.add_parser(
-        "demo",
-        parents=[common],
-        help="fill a new database with a demo studio",
-        description=DEMO_HELP,
+    demo = command(
+        "demo", "fill a new database with a demo studio", DEMO_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    )  # fmt: skip
     demo.add_argument("--clients", type=int, metavar="N", help="also add N generated clients (benchmarks)")
     demo.add_argument("--seed", type=int, default=2026, help="change it for different made-up people (default: 2026)")
     demo.set_defaults(run=cmd_demo)
 
+    reset = command(
+        "reset-password", "give a staff member (the owner too) a new password, when it is forgotten",
+        RESET_PASSWORD_HELP,
+    )  # fmt: skip
+    reset.add_argument("staff_id", type=int, nargs="?", metavar="NUMBER", help="the staff member's number")
+    reset.set_defaults(run=cmd_reset_password)
+
     for kind in ("clients", "clinicians"):
-        imp = commands.add_parser(
-            f"import-{kind}",
-            parents=[common],
-            help=f"add {kind} from a CSV file (UTF-8, comma or semicolon separated)",
-            description=f"Add {kind} from a CSV file whose header row names the columns (as export-{kind} "
-            "writes them). Every row is checked first; if any row has a problem, nothing is imported "
-            "and each problem is listed by line and column. Rows matching someone already in Upright are skipped.",
-        )
+        imp = command(
+            f"import-{kind}", f"add {kind} from a CSV file (UTF-8, comma or semicolon separated)",
+            f"Add {kind} from a CSV file whose header row names the columns (as export-{kind} writes them). "
+            "Every row is checked first; if any row has a problem, nothing is imported and each problem is "
+            "listed by line and column. Rows matching someone already in Upright are skipped.",
+        )  # fmt: skip
         imp.add_argument("file", metavar="FILE", help="the CSV file, or - to read standard input")
         imp.add_argument(
             "--dry-run", action="store_true", help="check the file and show what would happen; import nothing"
         )
         imp.set_defaults(run=_import(kind))
 
-        exp = commands.add_parser(
-            f"export-{kind}", parents=[common], help=f"write every {kind[:-1]}, archived ones too, to a CSV file"
-        )
+        exp = command(f"export-{kind}", f"write every {kind[:-1]}, archived ones too, to a CSV file")
         exp.add_argument("file", metavar="FILE", help="the CSV file to write, or - for standard output")
         exp.set_defaults(run=_export(kind))
 
-    render = commands.add_parser(
-        "render",
-        parents=[common],
-        help="make a handout, referral letter, progress report or blank questionnaire as a PDF",
-        description=RENDER_HELP,
+    render = command(
+        "render", "make a handout, referral letter, progress report or blank questionnaire as a PDF", RENDER_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    )  # fmt: skip
     documents = render.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
     out_help = "the PDF file to write (replaced if it exists; written whole or not at all)"
 
@@ -580,6 +702,21 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (handout, letter, progress, questionnaire):
         sub.add_argument("--out", required=True, metavar="FILE", help=out_help)
         sub.set_defaults(run=cmd_render)
+
+    export_client = command(
+        "export-client", "everything about one client in a zip: their records as JSON and their documents as PDF",
+        EXPORT_CLIENT_HELP,
+    )  # fmt: skip
+    export_client.add_argument("client_id", type=int, metavar="CLIENT_ID", help="the client's number")
+    export_client.add_argument("--out", required=True, metavar="FILE.zip", help="the zip file to write (replaced if it exists)")
+    export_client.set_defaults(run=cmd_export_client)
+
+    erase_client = command(
+        "erase-client", "erase a client and everything about them (cannot be undone; needs --yes)", ERASE_CLIENT_HELP
+    )
+    erase_client.add_argument("client_id", type=int, metavar="CLIENT_ID", help="the client's number")
+    erase_client.add_argument("--yes", action="store_true", help="really erase (without it nothing is changed)")
+    erase_client.set_defaults(run=cmd_erase_client)
     return parser
 
 

@@ -50,7 +50,17 @@ class MainWindow(QMainWindow):
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting.setStyleSheet("color: #555; font-size: 13pt;")
         self.pages.addWidget(self.waiting)
-        self.setCentralWidget(self.pages)
+        from ui.widgets.connection_banner import ConnectionBanner
+
+        self.connection_banner = ConnectionBanner(self)  # while the studio database isn't answering
+        # The studio's pages, or the sign-in screen in their place (ui/signin): never both.
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.pages)
+        self.desk = None  # ui.signin.desk.Desk, once a database is attached
+        self.setCentralWidget(self.connection_banner.above(self.screens))
+        self.person_label = QLabel()
+        self.person_label.setObjectName("personLabel")
+        self.statusBar().addPermanentWidget(self.person_label)
         self.studio_label = QLabel()
         self.statusBar().addPermanentWidget(self.studio_label)
         self._build_actions()
@@ -98,15 +108,30 @@ class MainWindow(QMainWindow):
         self.profile_action = self._action("Studio &profile…", self.edit_profile, None, "Letterhead, units and paper size")
         self.staff_action = self._action("&Staff…", self.edit_staff, None, "Trainers and front-desk staff")
         self.backups_action = self._action("&Backups…", self.show_backups, None, "List, make and restore backups of the studio")
+        self.audit_action = self._action("Audit &trail…", self.show_audit, None,
+                                         "Who did what and when: changes, prints, exports, sign-ins")
+        self.export_client_data_action = self._action("E&xport client data…", self.export_client_data, None,
+                                                      "Everything about the open client in one zip: records and documents")
+        self.erase_client_action = self._action("&Erase client…", self.erase_open_client, None,
+                                                "Remove every record of the open client, at their request")
         self.server_action = self._action("Studio &server…", self.show_server, None,
                                           "Share one studio between desks through a PostgreSQL server")
+        self.lock_action = self._action("&Lock", self.lock, "Ctrl+L",
+                                        "Hide everything until you (or someone else) sign in again")
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from a preview too
+        self.sign_out_action = self._action("Sign &out / switch person…", self.sign_out, None,
+                                            "Close your work and go back to the sign-in screen")
+        self.change_password_action = self._action("Change my pass&word…", self.change_my_password)
+        self.lock_settings_action = self._action("Lock this desk &after…", self.edit_lock_settings, None,
+                                                 "How long this desk waits without use before it locks")
         about = self._action("&About Upright", self.about)
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for item in (self.new_client_action, None, self.print_action, self.batch_action, "questionnaires", None,
                      self.import_clients_action, self.export_clients_action, self.import_clinicians_action,
-                     self.export_clinicians_action, None, self.backup_action, None, quit_action):
+                     self.export_clinicians_action, None, self.export_client_data_action, self.erase_client_action,
+                     None, self.backup_action, None, quit_action):
             if item is None:
                 file_menu.addSeparator()
             elif item == "questionnaires":
@@ -126,7 +151,11 @@ class MainWindow(QMainWindow):
         studio_menu.addAction(self.profile_action)
         studio_menu.addAction(self.staff_action)
         studio_menu.addAction(self.backups_action)
+        studio_menu.addAction(self.audit_action)
         studio_menu.addAction(self.server_action)
+        studio_menu.addSeparator()
+        for action in (self.lock_action, self.sign_out_action, self.change_password_action, self.lock_settings_action):
+            studio_menu.addAction(action)
         bar.addMenu("&Help").addAction(about)
 
         toolbar = QToolBar("Main")
@@ -139,16 +168,20 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.new_client_action)
         self.addToolBar(toolbar)
+        self.toolbar = toolbar
         self.data_actions = [
             self.new_client_action, self.save_action, self.find_action, self.import_clients_action,
             self.export_clients_action, self.import_clinicians_action, self.export_clinicians_action,
             self.backup_action, self.clients_view, self.clinicians_view, self.profile_action, self.staff_action,
             self.print_action, self.batch_action, *self.questionnaire_actions, self.referrals_view,
-            self.backups_action, self.server_action,
+            self.backups_action, self.server_action, self.audit_action, self.export_client_data_action,
+            self.erase_client_action,
         ]
 
     def _set_ready(self, ready: bool) -> None:
         for action in self.data_actions:
+            action.setEnabled(ready)
+        for action in (self.lock_action, self.sign_out_action, self.change_password_action, self.lock_settings_action):
             action.setEnabled(ready)
 
     # --- database ---------------------------------------------------------------------------
@@ -193,7 +226,10 @@ class MainWindow(QMainWindow):
         from ui.clinicians.page import CliniciansPage
         from ui.referrals.page import ReferralsPage
 
+        from studio import access
+
         self.database = database
+        access.act_as(database.session_factory, access.NOBODY)  # nothing but signing in, until someone does
         self.runner.session_factory = database.session_factory
         self.clients_page = ClientsPage(self.runner)
         self.clinicians_page = CliniciansPage(self.runner)
@@ -204,15 +240,18 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
             page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.clients_page.restore_state()
-        self._set_ready(True)
-        self.show_page(options.get("window/page"))
+        if self.desk is None:
+            from ui.signin.desk import Desk
+
+            self.desk = Desk(self)
+        self.desk.cover()  # the pages appear once someone signs in (person_entered)
         where = database.path or database.engine.url.render_as_string(hide_password=True)
         self.statusBar().showMessage(f"Studio database: {where}", 8000)
         if database.pre_migration_backup:
             self.statusBar().showMessage(f"Database upgraded; a backup was kept at {database.pre_migration_backup}", 15000)
         elif database.migration_note:
             self.statusBar().showMessage(f"Database upgraded. {database.migration_note}", 30000)
-        self.refresh_studio(first_start_check=True)
+        self.desk.start()  # the sign-in screen (after the welcome dialog on an empty database)
         from ui.documents.preview import clear_viewer_copies
 
         self.runner.run(clear_viewer_copies, with_session=False)
@@ -220,6 +259,9 @@ class MainWindow(QMainWindow):
 
         start_daily_backup(self, database)  # today's automatic backup, after the pages have loaded
         self.start_freshness()
+        from ui.network_share import warn_if_on_network_share
+
+        warn_if_on_network_share(self, database)
 
     def start_freshness(self) -> None:
         """Watch for other desks' changes and refresh what shows them."""
@@ -236,6 +278,9 @@ class MainWindow(QMainWindow):
             self.freshness = None
 
     def changed_elsewhere(self, changed) -> None:
+        if self.desk is not None and not self.desk.is_open:
+            self.desk.deferred |= set(changed)  # shown once someone signs in again
+            return
         if self.clients_page is not None:
             self.clients_page.changed_elsewhere(changed)
         if self.pages.currentWidget() is self.referrals_page:
@@ -253,6 +298,9 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.clients_page = self.clinicians_page = self.referrals_page = None
         self._set_ready(False)
+        if self.desk is not None:
+            self.desk.stop()  # whoever signs in to the studio that opens next
+        self.screens.setCurrentWidget(self.pages)
         self.pages.setCurrentWidget(self.waiting)
         self.runner.wait(5000)
         if self.database is not None:
@@ -286,7 +334,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.demo_requested:
             self.load_demo()
         else:
-            self.refresh_studio()
+            self._first_start_done()
 
     def load_demo(self) -> None:
         from reports.documents import make
@@ -296,9 +344,91 @@ class MainWindow(QMainWindow):
 
         def done(summary) -> None:
             self.statusBar().showMessage(summary.describe(), 10000)
+            self._first_start_done()
+
+        def failed(error: BaseException) -> None:
+            self.show_error(error)
+            self._first_start_done()
+
+        self.runner.run(lambda s: fill_demo_studio(s, make_document=make), done, failed, owner=self)
+
+    def _first_start_done(self) -> None:
+        if self.desk is not None and self.desk.welcoming:
+            self.desk.welcomed()  # on to the owner's account (or the demo's sign-in names)
+        else:
             self.refresh_studio()
 
-        self.runner.run(lambda s: fill_demo_studio(s, make_document=make), done, owner=self)
+    # --- who is signed in (ui/signin/desk.py decides; the window shows it) ------------------
+
+    def cover(self) -> None:
+        """The sign-in screen in place of the pages; nothing of the studio's work can be reached."""
+        self.screens.setCurrentWidget(self.desk.screen)
+        self._set_ready(False)
+        self.toolbar.setVisible(False)
+        person = self.desk.locked_by
+        if person is not None or self.desk.person.role is not None:
+            self.statusBar().clearMessage()  # "Saved Ana López" is the studio's work too
+        self.person_label.setText(f"Locked — {person.name}" if person else "Not signed in")
+
+    def person_entered(self, person, *, same_work: bool) -> None:
+        """`person` signed in: their role's actions and tabs, then the pages (just as they were
+        when the same person comes back to a locked desk)."""
+        from ui.signin.roles import apply_role
+
+        self._set_ready(True)
+        apply_role(self, person)
+        self.person_label.setText(f"{person.name} · {person.role_label}")
+        self.screens.setCurrentWidget(self.pages)
+        self.toolbar.setVisible(True)
+        if same_work:
+            return
+        if self.clients_page.current_id is not None:  # someone else: the open client as their role sees it
+            self.clients_page.open_client(self.clients_page.current_id)
+        current = self.pages.currentWidget()
+        if current in (self.clients_page, self.clinicians_page, self.referrals_page):
+            self.show_page({self.clinicians_page: "clinicians", self.referrals_page: "referrals"}.get(current, "clients"))
+        else:
+            self.show_page(options.get("window/page"))
+        self.refresh_studio()
+
+    def close_work(self) -> None:
+        """After signing out: no client left open for the next person."""
+        if self.clients_page is not None:
+            self.clients_page.close_client()
+
+    def describe_unsaved(self, holder) -> str:
+        """'the client's details (Ana López)': what a quick switch would lose."""
+        what = getattr(holder, "unsaved_what", "a form")
+        page = self.clients_page
+        if page is not None and holder in page.workspace:
+            record = page.client_tab.editor.record
+            if record is not None:
+                return f"{what} ({record.name})"
+        return what
+
+    def lock(self) -> None:
+        if self.desk is not None:
+            self.desk.lock()
+
+    def sign_out(self) -> None:
+        if self.desk is not None:
+            self.desk.sign_out()
+
+    def change_my_password(self):
+        from ui.signin.passwords import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.runner, self.desk.person, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_lock_settings(self):
+        from ui.signin.passwords import LockSettingsDialog
+
+        dialog = LockSettingsDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- pages and commands -----------------------------------------------------------------
 
@@ -310,7 +440,7 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(page)
         action.setChecked(True)
-        self.new_client_action.setEnabled(True)
+        self.new_client_action.setEnabled(self.desk is not None and self.desk.is_open)
         options.put("window/page", name if name in pages else "clients")
 
     def open_client_referrals(self, client_id: int) -> None:
@@ -407,23 +537,46 @@ class MainWindow(QMainWindow):
             return
 
         def work(session) -> int:
-            with open(name, "w", encoding="utf-8", newline="") as stream:
-                return csv_transfer.export_csv(session, kind, stream)
+            return csv_transfer.export_csv_file(session, kind, name)  # whole or not at all, user-only
 
         self.runner.run(work, lambda count: self.statusBar().showMessage(f"Exported {count} {kind} to {name}", 8000))
 
     def backup_now(self) -> None:
-        from studio.backups import make_backup
+        from studio.services import backups as backup_service
 
         if self.database is None or self.database.path is None:
             messages.inform(self, "Back up", "This studio lives on a database server; back it up there with pg_dump.")
             return
         path = self.database.path
         self.runner.run(
-            lambda: make_backup(path),
+            lambda s: backup_service.make(s, path),
             lambda where: messages.inform(self, "Backup written", f"A checked backup was written to\n{where}"),
-            with_session=False,
         )
+
+    def show_audit(self):
+        from ui.audit.page import show_audit
+
+        return show_audit(self)
+
+    def _open_client_id(self, doing: str) -> int | None:
+        client_id = self.clients_page.current_id if self.clients_page is not None else None
+        if client_id is None:
+            self.statusBar().showMessage(f"Open a client first (Ctrl+1), then {doing}.", 6000)
+        return client_id
+
+    def export_client_data(self) -> None:
+        from ui.clients.data_requests import export_client_data
+
+        client_id = self._open_client_id("export their data")
+        if client_id is not None:
+            export_client_data(self, client_id)
+
+    def erase_open_client(self) -> None:
+        from ui.clients.data_requests import erase_client
+
+        client_id = self._open_client_id("erase them")
+        if client_id is not None:
+            erase_client(self, client_id)
 
     def show_backups(self):
         from ui.backups.page import BackupsDialog
@@ -464,7 +617,11 @@ class MainWindow(QMainWindow):
     def show_error(self, error: BaseException) -> None:
         from studio.errors import UprightError
 
-        if isinstance(error, UprightError):
+        from studio.access import AccessRefused
+
+        if isinstance(error, AccessRefused) and error.person.role is None and self.desk is not None and self.desk.covered:
+            log.info("refused while nobody is signed in: %s", error)  # a reload racing the lock; shown again after
+        elif isinstance(error, UprightError):
             messages.warn(self, "Upright", str(error))
         else:
             log.error("unexpected error", exc_info=error)
@@ -482,6 +639,12 @@ class MainWindow(QMainWindow):
         holders = self.unsaved_holders()
         if not self._closing and any(h.has_unsaved_changes() for h in holders):
             from ui.widgets.leaving import leave_then
+
+            if self.desk is not None and self.desk.locked_by is not None:
+                event.ignore()  # only the person who typed them may save or discard them
+                messages.inform(self, "Unsaved changes", f"{self.desk.locked_by.name} has unsaved changes. "
+                                "Sign in to save or discard them before closing Upright.")  # fmt: skip
+                return
 
             event.ignore()
             leave_then(self, holders, self._close_after_leaving)

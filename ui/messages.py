@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
@@ -36,3 +38,15 @@ def unsaved_changes(parent: QWidget | None, what: str) -> str:
     box.exec()
     clicked = box.clickedButton()
     return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+
+def save_path(parent: QWidget | None, title: str, suggested: str, filters: str, suffix: str) -> Path | None:
+    """Where to save a file, asked in the save dialog; None when the person cancels. The name ends
+    in `suffix` (".csv"): added when it was left off."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    return path

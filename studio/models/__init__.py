@@ -1,5 +1,6 @@
 """SQLAlchemy mapped classes, one module per aggregate."""
 
+from studio.models.account import AuditEntry, StaffCredential
 from studio.models.assessment import Assessment
 from studio.models.base import Base
 from studio.models.clearance import MedicalClearance
@@ -13,6 +14,7 @@ from studio.models.studio_profile import StudioProfile
 
 __all__ = [
     "Assessment",
+    "AuditEntry",
     "Base",
     "Client",
     "ClientSearchTerm",
@@ -25,6 +27,7 @@ __all__ = [
     "Referral",
     "SessionLog",
     "SessionLogEntry",
+    "StaffCredential",
     "StaffMember",
     "StudioProfile",
 ]

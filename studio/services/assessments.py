@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.clinical import measures, provocation, red_flags
 from studio.clinical.assessment import KINDS, AssessmentData, Findings, PainHistory, findings, from_json, to_json
 from studio.errors import ValidationError
@@ -153,10 +154,12 @@ def _newest_first(client_id: int, *, signed_only: bool = False):
     return query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
 
 
+@access.guarded("clinical.read")
 def get(session: Session, assessment_id: int) -> AssessmentRecord:
     return _record(session, records.load_for_edit(session, Assessment, assessment_id, None, "assessment"))
 
 
+@access.guarded("clinical.read")
 def list_for_client(session: Session, client_id: int) -> list[AssessmentSummary]:
     """Every assessment of the client, drafts included, newest first."""
     return [_summary(session, obj) for obj in session.scalars(_newest_first(client_id))]
@@ -166,6 +169,7 @@ def _latest(session: Session, client_id: int, *, signed_only: bool = False) -> A
     return session.scalars(_newest_first(client_id, signed_only=signed_only).limit(1)).first()
 
 
+@access.guarded("clinical.read")
 def latest(session: Session, client_id: int, *, signed_only: bool = False) -> AssessmentRecord | None:
     """The most recent assessment by date (then by when it was started), or None."""
     obj = _latest(session, client_id, signed_only=signed_only)
@@ -277,6 +281,7 @@ def _carried_over(previous: AssessmentData) -> AssessmentData:
     return AssessmentData(pain=pain, lifestyle=previous.lifestyle)
 
 
+@access.guarded("clinical.write")
 def start(
     session: Session,
     client_id: int,
@@ -310,6 +315,7 @@ def start(
     return _record(session, obj)
 
 
+@access.guarded("clinical.write")
 def save(
     session: Session,
     assessment_id: int,
@@ -336,6 +342,7 @@ def save(
     return _record(session, obj)
 
 
+@access.guarded("clinical.write")
 def sign(session: Session, assessment_id: int, expected_version: int | None, trainer_id: int | None) -> AssessmentRecord:
     """Sign the assessment as `trainer_id`: from now on it is the record of that day."""
     obj = records.load_for_edit(session, Assessment, assessment_id, expected_version, "assessment")
@@ -355,6 +362,7 @@ def sign(session: Session, assessment_id: int, expected_version: int | None, tra
     return _record(session, obj)
 
 
+@access.guarded("clinical.write")
 def reopen(session: Session, assessment_id: int, expected_version: int | None) -> AssessmentRecord:
     """Take the signature off so the assessment can be corrected; a draft is left as it is."""
     obj = records.load_for_edit(session, Assessment, assessment_id, expected_version, "assessment")
@@ -365,6 +373,7 @@ def reopen(session: Session, assessment_id: int, expected_version: int | None) -
     return _record(session, obj)
 
 
+@access.guarded("clinical.write")
 def delete_draft(session: Session, assessment_id: int, expected_version: int | None) -> None:
     """Remove a draft started by mistake. Signed assessments are kept: they are the record."""
     obj = records.load_for_edit(session, Assessment, assessment_id, expected_version, "assessment")
@@ -405,6 +414,7 @@ def _trend_point(day: date, found: Findings) -> TrendPoint:
     return TrendPoint(day, found.nprs_now, found.odi.percent if found.odi else None, found.rmdq)
 
 
+@access.guarded("clinical.read")
 def progress(session: Session, client_id: int) -> Progress:
     """How the client's outcomes moved across their signed assessments."""
     query = (

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.errors import ValidationError
 from studio.models import Client, Clinician, MedicalClearance
 from studio.services import records
@@ -116,6 +117,7 @@ def _store(
     obj.notes = notes
 
 
+@access.guarded("clinical.write")
 def record(
     session: Session,
     client_id: int,
@@ -140,6 +142,7 @@ def record(
     return _record(session, obj)
 
 
+@access.guarded("clinical.write")
 def update(
     session: Session,
     clearance_id: int,
@@ -160,10 +163,12 @@ def update(
     return _record(session, obj)
 
 
+@access.guarded("clinical.read")
 def get(session: Session, clearance_id: int) -> ClearanceRecord:
     return _record(session, records.load_for_edit(session, MedicalClearance, clearance_id, None, "medical clearance"))
 
 
+@access.guarded("clinical.read")
 def list_for_client(session: Session, client_id: int, *, since: date | None = None) -> list[ClearanceRecord]:
     """The client's clearances, newest first (by date, then the later entry first);
     `since` keeps only those dated on or after that day."""

@@ -1,7 +1,13 @@
-"""Clients: registering, finding, editing and archiving the people the studio trains."""
+"""Clients: registering, finding, editing and archiving the people the studio trains.
+
+The front desk keeps clients' contact details but not their notes, which often carry health
+matters ("pain worse after long drives"): without "clients.notes" a record comes back with
+`notes` None and `notes_withheld` True, a save keeps the stored notes as they were, and writing
+a note is refused."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from studio import access
 from studio.errors import ValidationError
 from studio.fields import Field
 from studio.models import Client, ClientSearchTerm, Clinician, StaffMember
@@ -67,6 +74,7 @@ class ClientRecord:
     updated_at: datetime
     trainer_name: str | None
     physician_name: str | None
+    notes_withheld: bool = False  # the person may not see the notes (details.notes is None)
 
     @property
     def name(self) -> str:
@@ -106,21 +114,30 @@ def _person(first: str | None, last: str | None) -> str | None:
 def _record(session: Session, obj: Client) -> ClientRecord:
     trainer = session.get(StaffMember, obj.trainer_id) if obj.trainer_id else None
     physician = session.get(Clinician, obj.physician_id) if obj.physician_id else None
+    details = records.details_of(ClientDetails, obj)
+    withheld = not access.may(session, "clients.notes")
+    if withheld:
+        details = dataclasses.replace(details, notes=None)
     return ClientRecord(
         id=obj.id,
         version=obj.version,
-        details=records.details_of(ClientDetails, obj),
+        details=details,
         archived=obj.archived_at is not None,
         created_at=obj.created_at,
         updated_at=obj.updated_at,
         trainer_name=_person(trainer.first_name, trainer.last_name) if trainer else None,
         physician_name=_person(physician.first_name, physician.last_name) if physician else None,
+        notes_withheld=withheld,
     )
 
 
 def _store(session: Session, obj: Client, details: ClientDetails) -> None:
     records.require_reference(session, StaffMember, details.trainer_id, "trainer_id", "That trainer is no longer on the staff list")
     records.require_reference(session, Clinician, details.physician_id, "physician_id", "That clinician is no longer in the network")
+    if not access.may(session, "clients.notes"):
+        if (details.notes or "").strip() and details.notes != obj.notes:
+            access.require(session, "clients.notes")
+        details = dataclasses.replace(details, notes=obj.notes)  # never seen, so kept as stored
     records.apply_details(obj, details)
     obj.sort_key = sort_key(details.last_name, details.first_name)
     wanted = client_terms(details)
@@ -129,6 +146,7 @@ def _store(session: Session, obj: Client, details: ClientDetails) -> None:
     obj.search_terms.extend(ClientSearchTerm(term=term) for term in sorted(wanted - have))
 
 
+@access.guarded("clients.contact")
 def create(session: Session, details: ClientDetails) -> ClientRecord:
     obj = Client()
     _store(session, obj, details)
@@ -137,6 +155,7 @@ def create(session: Session, details: ClientDetails) -> ClientRecord:
     return _record(session, obj)
 
 
+@access.guarded("clients.contact")
 def update(session: Session, client_id: int, expected_version: int | None, details: ClientDetails) -> ClientRecord:
     obj = records.load_for_edit(session, Client, client_id, expected_version, "client")
     _store(session, obj, details)
@@ -144,6 +163,7 @@ def update(session: Session, client_id: int, expected_version: int | None, detai
     return _record(session, obj)
 
 
+@access.guarded("clients.contact")
 def set_archived(session: Session, client_id: int, expected_version: int | None, archived: bool) -> ClientRecord:
     """Archive instead of delete: the client's history stays, the list stops showing them."""
     obj = records.load_for_edit(session, Client, client_id, expected_version, "client")
@@ -152,6 +172,7 @@ def set_archived(session: Session, client_id: int, expected_version: int | None,
     return _record(session, obj)
 
 
+@access.guarded("clients.contact")
 def get(session: Session, client_id: int) -> ClientRecord:
     return _record(session, records.load_for_edit(session, Client, client_id, None, "client"))
 
@@ -191,6 +212,7 @@ def _word_matches(term_table, candidates: set[str]):
     return or_(*(and_(term_table.term >= c, term_table.term < c + _PREFIX_END) for c in candidates))
 
 
+@access.guarded("clients.contact")
 def search(
     session: Session, text: str = "", *, include_archived: bool = False, offset: int = 0, limit: int = 100
 ) -> list[ClientRow]:
@@ -224,6 +246,7 @@ def search(
     return _rows(session, query)
 
 
+@access.guarded("clients.contact")
 def likely_duplicates(
     session: Session, first_name: str, last_name: str, date_of_birth: date | None, exclude_id: int | None = None
 ) -> list[ClientRow]:
@@ -241,6 +264,7 @@ def likely_duplicates(
     ]
 
 
+@access.guarded("clients.contact")
 def all_records(session: Session, *, include_archived: bool = True) -> list[ClientRecord]:
     query = select(Client).order_by(Client.sort_key, Client.id)
     if not include_archived:
@@ -248,6 +272,7 @@ def all_records(session: Session, *, include_archived: bool = True) -> list[Clie
     return [_record(session, obj) for obj in session.scalars(query)]
 
 
+@access.guarded("clients.contact")
 def check_new(session: Session, details: ClientDetails) -> None:
     """Refuse an exact duplicate (same name and birth date) where a person can't be asked."""
     if likely_duplicates(session, details.first_name, details.last_name, details.date_of_birth):

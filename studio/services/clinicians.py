@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.fields import Field
 from studio.models import Clinician
 from studio.services import records
@@ -92,6 +93,7 @@ def _store(obj: Clinician, details: ClinicianDetails) -> None:
     obj.sort_key = sort_key(details.last_name, details.first_name, details.practice)
 
 
+@access.guarded("clinicians")
 def create(session: Session, details: ClinicianDetails) -> ClinicianRecord:
     obj = Clinician()
     _store(obj, details)
@@ -100,6 +102,7 @@ def create(session: Session, details: ClinicianDetails) -> ClinicianRecord:
     return _record(obj)
 
 
+@access.guarded("clinicians")
 def update(session: Session, clinician_id: int, expected_version: int | None, details: ClinicianDetails) -> ClinicianRecord:
     obj = records.load_for_edit(session, Clinician, clinician_id, expected_version, "clinician")
     _store(obj, details)
@@ -107,6 +110,7 @@ def update(session: Session, clinician_id: int, expected_version: int | None, de
     return _record(obj)
 
 
+@access.guarded("clinicians")
 def set_archived(session: Session, clinician_id: int, expected_version: int | None, archived: bool) -> ClinicianRecord:
     obj = records.load_for_edit(session, Clinician, clinician_id, expected_version, "clinician")
     records.set_archived(obj, archived)
@@ -114,10 +118,12 @@ def set_archived(session: Session, clinician_id: int, expected_version: int | No
     return _record(obj)
 
 
+@access.guarded("clinicians")
 def get(session: Session, clinician_id: int) -> ClinicianRecord:
     return _record(records.load_for_edit(session, Clinician, clinician_id, None, "clinician"))
 
 
+@access.guarded("clinicians")
 def search(
     session: Session,
     text: str = "",

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio import access, audit
 from studio.errors import UprightError
 from studio.fields import Field, format_value, parse_record, parse_value
 from studio.models import Client, Clinician, StaffMember
@@ -128,6 +129,7 @@ def _header_aliases(kind: str) -> dict[str, str]:
 # --- export ---------------------------------------------------------------------------------
 
 
+@access.guarded("clients.import")
 def export_csv(session: Session, kind: str, stream: TextIO) -> int:
     """Write every record of `kind`, archived ones too, as CSV text; returns rows written.
 
@@ -147,6 +149,22 @@ def export_csv(session: Session, kind: str, stream: TextIO) -> int:
         for rec in clinicians.search(session, include_archived=True):
             writer.writerow(_cells(fields_, rec.details, {}, rec.archived))
             count += 1
+    audit.record(session, "export", f"Exported {count} {kind} to CSV", details={"kind": kind, "rows": count})
+    return count
+
+
+@access.guarded("clients.import")
+def export_csv_file(session: Session, kind: str, path) -> int:
+    """`export_csv` into the file at `path`: UTF-8 with a BOM (so Excel shows the accents; the
+    import accepts it), written whole or not at all, readable by this computer's user only."""
+    import io
+    from pathlib import Path
+
+    from studio import files
+
+    buffer = io.StringIO(newline="")
+    count = export_csv(session, kind, buffer)
+    files.write_private(Path(path), buffer.getvalue().encode("utf-8-sig"))
     return count
 
 
@@ -324,6 +342,7 @@ def _header(kind: str, line: int, cells: list[str]) -> tuple[list[str | None], l
     return mapped, problems
 
 
+@access.guarded("clients.import")
 def preview_import(session: Session, kind: str, text: str, today: date | None = None) -> ImportPreview:
     """Read a CSV file's text and say, row by row, what importing it would do and what is wrong.
 
@@ -439,6 +458,7 @@ def _statuses(session: Session, kind: str, parsed: list[Any]) -> list[str]:
 # --- applying -------------------------------------------------------------------------------
 
 
+@access.guarded("clients.import")
 def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
     """Create every new row through the clients or clinicians service; skip duplicates.
 
@@ -465,4 +485,6 @@ def apply_import(session: Session, preview: ImportPreview) -> ImportResult:
         if row.archived:
             service.set_archived(session, record.id, record.version, True)
         created += 1
+    audit.record(session, "import", f"Imported {created} {preview.kind} from CSV ({skipped} already there, skipped)",
+                 details={"kind": preview.kind, "created": created, "skipped": skipped})  # fmt: skip
     return ImportResult(created, skipped)

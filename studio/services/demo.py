@@ -47,8 +47,9 @@ from studio.models import (
     StudioProfile,
 )
 from studio.models.base import utcnow
+from studio import access
 from studio.services import (
-    assessments, clearances, clients, clinicians, documents, programs, referrals, staff, studio_profile,
+    accounts, assessments, clearances, clients, clinicians, documents, programs, referrals, staff, studio_profile,
 )  # fmt: skip
 from studio.services.assessments import day_label
 from studio.services.clients import ClientDetails
@@ -58,6 +59,17 @@ from studio.text import joined, sort_key
 
 class StudioNotEmpty(UprightError):
     """The demo only goes into an empty database, so it never mixes with a studio's real data."""
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    """A demo staff member to try Upright as: the sign-in screen and `upright-admin demo` show these."""
+
+    staff_id: int
+    name: str
+    role: str
+    role_label: str
+    password: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,8 @@ class DemoSummary:
     session_logs: int = 0
     referrals: int = 0
     documents: int = 0
+    # Who to sign in as, with the published demo passwords (one or more of every role).
+    sign_ins: tuple[DemoSignIn, ...] = dataclasses.field(default=(), compare=False)
 
     def describe(self) -> str:
         """One sentence for the person who asked for the demo (the admin command prints it)."""
@@ -82,6 +96,10 @@ class DemoSummary:
             f"{self.clearances} medical clearances, {self.referrals} referrals, {self.programs} programs, "
             f"{self.session_logs} logged sessions and {self.documents} documents handed out."
         )
+
+    def sign_in_lines(self) -> list[str]:
+        """"Helen Marsh (owner): owner-demo", one line per demo staff member."""
+        return [f"{s.name} ({s.role_label}): {s.password}" for s in self.sign_ins]
 
 
 MakeDocument = Callable[..., Any]
@@ -100,6 +118,9 @@ STUDIO = {
     "length_unit": "cm",
     "paper": "a4",
 }
+
+# The demo's staff sign in with these (published, so never use them for a real studio).
+DEMO_PASSWORDS = {"owner": "owner-demo", "trainer": "trainer-demo", "front_desk": "desk-demo"}
 
 # (first, last, role, credentials)
 STAFF = (
@@ -266,6 +287,7 @@ def _is_empty(session: Session) -> bool:
     return not (has_client or has_profile)
 
 
+@access.guarded("studio.settings", or_if=accounts.needs_owner)  # the first start, before any account
 def fill_demo_studio(
     session: Session, today: date | None = None, seed: int = 2026, make_document: MakeDocument | None = None
 ) -> DemoSummary:
@@ -284,6 +306,11 @@ def fill_demo_studio(
     The same seed and day give the same studio. Refuses a database that already has clients or
     a studio profile, so demo people never end up among a real studio's clients.
     """
+    if not access.may(session, "studio.settings"):
+        # The very first start, before anyone has an account (the guard's `or_if`): the demo
+        # makes the accounts, so it may do everything the owner could.
+        with access.granting(session, *access.PERMISSIONS):
+            return fill_demo_studio.__wrapped__(session, today, seed, make_document)
     today = today or date.today()
     if not _is_empty(session):
         raise StudioNotEmpty(
@@ -294,6 +321,7 @@ def fill_demo_studio(
     profile = studio_profile.save(session, studio_profile.parse(STUDIO, today))
 
     trainers: list[int] = []  # the people a client can be assigned to
+    sign_ins: list[DemoSignIn] = []
     for first, last, role, credentials in STAFF:
         email = f"{joined(first)}@upright-demo.example.com"
         rec = staff.create(
@@ -301,6 +329,8 @@ def fill_demo_studio(
             staff.parse({"first_name": first, "last_name": last, "role": role, "credentials": credentials,
                          "phone": _phone(rng), "email": email}, today),
         )  # fmt: skip
+        accounts.reset_password(session, rec.id, DEMO_PASSWORDS[role], must_change=False)
+        sign_ins.append(DemoSignIn(rec.id, rec.name, role, rec.role_label, DEMO_PASSWORDS[role]))
         if role in staff.TRAINING_ROLES:
             trainers.append(rec.id)
 
@@ -366,7 +396,7 @@ def fill_demo_studio(
         profile.details.name, len(STAFF), len(CLINICIANS), created, archived,
         assessments=sum(counts), clearances=count(MedicalClearance),
         programs=sum(c.programs for c in coaches), session_logs=sum(c.session_logs for c in coaches),
-        referrals=count(Referral), documents=count(Document),
+        referrals=count(Referral), documents=count(Document), sign_ins=tuple(sign_ins),
     )  # fmt: skip
 
 
@@ -1322,6 +1352,7 @@ def _generated(rng: random.Random, n: int) -> ClientDetails:
     )
 
 
+@access.guarded("studio.settings")
 def generate_clients(session: Session, count: int, seed: int = 1) -> int:
     """Add `count` made-up clients quickly (Core executemany in batches); returns how many.
 

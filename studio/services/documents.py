@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio import access, audit
 from studio.errors import NotFound, ValidationError
 from studio.models import Client, Document, Program, SessionLog
 from studio.services import staff
@@ -102,6 +104,34 @@ def check(request: Request) -> None:
         raise ValidationError(errors)
 
 
+def _reprint(session: Session, request: Request) -> bool:
+    """A blank questionnaire, or the handout of a program whose handout was already handed out:
+    what the front desk may print without making anything new."""
+    if request.kind == QUESTIONNAIRE:
+        return True
+    if request.kind != HANDOUT or request.program_id is None:
+        return False
+    query = select(Document.id).where(Document.kind == HANDOUT, Document.program_id == request.program_id).limit(1)
+    return session.scalar(query) is not None
+
+
+@access.guarded("documents.reprint")
+def making(session: Session, request: Request) -> AbstractContextManager[None]:
+    """Check this person may make `request`; the work that makes it goes inside the block.
+
+    Owners and trainers ("documents.make") may make anything. The front desk
+    ("documents.reprint") may print a blank questionnaire, or again the handout of a program
+    whose handout was handed out before ("Make again…" on the Documents tab, with the program
+    the record names): making that reads the program, so within the block they may. Anything
+    else raises AccessRefused naming who may. `reports.documents.make` works inside it."""
+    if access.may(session, "documents.make"):
+        return nullcontext()
+    if _reprint(session, request):
+        return access.granting(session, "documents.make", "clinical.read")
+    access.require(session, "documents.make")
+    raise AssertionError("unreachable")  # pragma: no cover - require raised
+
+
 def fingerprint(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -167,6 +197,7 @@ def _record(session: Session, obj: Document) -> DocumentRecord:
     )
 
 
+@access.guarded("documents.reprint")
 def record(
     session: Session,
     request: Request,
@@ -179,8 +210,11 @@ def record(
     made_at: datetime | None = None,
 ) -> DocumentRecord:
     """Add a document to the list. `request.program_id` should name the program actually
-    printed (not None for "the active one"), so regenerating makes the same program again."""
+    printed (not None for "the active one"), so regenerating makes the same program again.
+    The front desk may record only what `making` lets them print."""
     check(request)
+    if not access.may(session, "documents.make") and not _reprint(session, request):
+        access.require(session, "documents.make")
     if handed not in HANDED_LABELS:
         raise ValidationError({"handed": f"Unknown way of handing a document out: {handed!r}."})
     if not content.startswith(b"%PDF"):
@@ -203,9 +237,11 @@ def record(
         obj.updated_at = made_at
     session.add(obj)
     session.flush()
+    audit.document_handed(session, obj, handed)  # "print" or "export"; the flush recorded "create"
     return _record(session, obj)
 
 
+@access.guarded("documents.reprint")
 def mark_handed(session: Session, document_id: int, handed: str) -> DocumentRecord:
     """Say what happened to a previewed document: printed, saved or opened. A later, stronger
     step wins over "previewed"; printing after saving keeps "printed"."""
@@ -217,6 +253,7 @@ def mark_handed(session: Session, document_id: int, handed: str) -> DocumentReco
     if _RANK[handed] > _RANK.get(obj.handed, 0):
         obj.handed = handed
         session.flush()
+    audit.document_handed(session, obj, handed)  # every print and export, even of the same copy
     return _record(session, obj)
 
 
@@ -225,6 +262,7 @@ def prepared_on(record: DocumentRecord) -> date:
     return record.made_at.astimezone().date()
 
 
+@access.guarded("documents.reprint")
 def get(session: Session, document_id: int) -> DocumentRecord:
     obj = session.get(Document, document_id)
     if obj is None:
@@ -232,6 +270,7 @@ def get(session: Session, document_id: int) -> DocumentRecord:
     return _record(session, obj)
 
 
+@access.guarded("documents.reprint")
 def list_for_client(session: Session, client_id: int) -> list[DocumentRecord]:
     """The client's documents, newest first."""
     rows = session.scalars(
@@ -240,6 +279,7 @@ def list_for_client(session: Session, client_id: int) -> list[DocumentRecord]:
     return [_record(session, obj) for obj in rows]
 
 
+@access.guarded("documents.reprint")
 def find_by_fingerprint(session: Session, value: str) -> list[DocumentRecord]:
     """Documents whose fingerprint starts with `value` (spaces ignored): which record is this paper?"""
     prefix = "".join(value.split()).lower()
@@ -267,6 +307,7 @@ class SeenClient:
     last_seen: date
 
 
+@access.guarded("documents.make")
 def clients_seen(session: Session, first: date, last: date) -> list[SeenClient]:
     """Clients with a logged session between `first` and `last` (inclusive), by name, each with
     their active program (the handout a batch prints)."""

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.clinical import endurance as endurance_rules
 from studio.clinical import measures
 from studio.clinical.assessment import findings
@@ -47,6 +48,7 @@ class Letterhead:
     logo: bytes | None = None  # the PNG or JPEG file, as stored (None: the name only)
 
 
+@access.guarded("studio.read")
 def letterhead(session: Session) -> Letterhead:
     """The studio profile as a letterhead ("Upright studio" on a database nobody set up yet)."""
     record = studio_profile.get(session)
@@ -249,6 +251,7 @@ def advice_for(intolerance: Mapping[str, str] | None) -> tuple[str, ...]:
     return (*chosen, *ADVICE_ALWAYS)
 
 
+@access.guarded("documents.make")
 def handout_data(
     session: Session,
     program_id: int,
@@ -465,6 +468,7 @@ def _attendance(session: Session, client_id: int, today: date, weeks: int = 8) -
     return Attendance(len(days), first, last, round(len(days) / span_weeks, 1), tuple(recent))
 
 
+@access.guarded("documents.make")
 def progress_data(session: Session, client_id: int, *, audience: str = "client", today: date | None = None) -> ProgressData:
     """Everything the progress report prints for a client, for the client or a clinician."""
     if audience not in AUDIENCES:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.clinical.assessment import findings
 from studio.errors import NotFound, ValidationError
 from studio.exercises import (
@@ -300,6 +301,7 @@ def _whole_dose(value: Any) -> int | None:
 # --- screening for a client ------------------------------------------------------------------
 
 
+@access.guarded("clinical.read")
 def client_screening(session: Session, client_id: int) -> ClientScreening:
     """The profile, worst pain and directional preference of the latest signed assessment; a
     client not yet assessed has an all-"none" profile (twisting under load is still excluded)."""
@@ -310,6 +312,7 @@ def client_screening(session: Session, client_id: int) -> ClientScreening:
     return ClientScreening(dict(found.intolerance), found.nprs_worst, tuple(found.directional_preference), latest.id)
 
 
+@access.guarded("clinical.read")
 def screen_for_client(
     session: Session,
     client_id: int,
@@ -338,10 +341,12 @@ def _excluded_message(result: ScreenResult) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
+@access.guarded("clinical.read")
 def get(session: Session, program_id: int) -> ProgramRecord:
     return _record(session, records.load_for_edit(session, Program, program_id, None, "program"))
 
 
+@access.guarded("clinical.read")
 def list_for_client(session: Session, client_id: int) -> list[ProgramSummary]:
     """The client's programs: the active one first, then drafts, then archived, newest first."""
     counts = (
@@ -361,6 +366,7 @@ def list_for_client(session: Session, client_id: int) -> list[ProgramSummary]:
     return sorted(rows, key=lambda row: order.get(row.status, 3))
 
 
+@access.guarded("clinical.read")
 def active_for_client(session: Session, client_id: int) -> ProgramRecord | None:
     obj = session.scalars(select(Program).where(Program.client_id == client_id, Program.status == ACTIVE)).first()
     return _record(session, obj) if obj is not None else None
@@ -378,6 +384,7 @@ def _check_title(title: str | None) -> str:
     return title
 
 
+@access.guarded("clinical.write")
 def create_draft(
     session: Session, client_id: int, *, title: str, created_by_id: int | None = None, notes: str | None = None
 ) -> ProgramRecord:
@@ -404,6 +411,7 @@ def _new_item(program: Program, exercise: Exercise, position: int, *, custom: bo
     )
 
 
+@access.guarded("clinical.write")
 def suggest_from_assessment(
     session: Session, client_id: int, *, created_by_id: int | None = None, title: str | None = None
 ) -> ProgramRecord:
@@ -436,6 +444,7 @@ def suggest_from_assessment(
     return _record(session, obj)
 
 
+@access.guarded("clinical.write")
 def add_item(
     session: Session,
     program_id: int,
@@ -491,6 +500,7 @@ def _dose_value(name: str, value: Any) -> int | None:
     return value
 
 
+@access.guarded("clinical.write")
 def update_item_dose(
     session: Session,
     program_id: int,
@@ -558,6 +568,7 @@ def _shown(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
+@access.guarded("clinical.write")
 def remove_item(
     session: Session,
     program_id: int,
@@ -580,6 +591,7 @@ def remove_item(
     return _record(session, program)
 
 
+@access.guarded("clinical.write")
 def reorder(session: Session, program_id: int, expected_version: int | None, item_ids: Sequence[int]) -> ProgramRecord:
     """Put the program's exercises in this order; item_ids must name each current item once."""
     program = _load(session, program_id, expected_version)
@@ -596,6 +608,7 @@ def reorder(session: Session, program_id: int, expected_version: int | None, ite
 # --- status ----------------------------------------------------------------------------------
 
 
+@access.guarded("clinical.write")
 def activate(
     session: Session,
     program_id: int,
@@ -651,6 +664,7 @@ def activate(
     return _record(session, program)
 
 
+@access.guarded("clinical.write")
 def archive(
     session: Session, program_id: int, expected_version: int | None, *, reason: str | None = None, by_id: int | None = None
 ) -> ProgramRecord:
@@ -682,6 +696,7 @@ def _check_entry(item_id: int, entry: SessionEntry) -> dict[str, str]:
     return errors
 
 
+@access.guarded("clinical.write")
 def log_session(
     session: Session,
     client_id: int,
@@ -755,6 +770,7 @@ def _log_record(session: Session, log: SessionLog) -> SessionLogRecord:
     )  # fmt: skip
 
 
+@access.guarded("clinical.read")
 def list_sessions(session: Session, program_id: int) -> list[SessionLogRecord]:
     """The sessions logged on a program, newest first."""
     logs = session.scalars(
@@ -798,6 +814,7 @@ def _proposal(session: Session, item: ProgramItem, record: ProgramItemRecord, li
     return ItemProposal(record, proposal, target)
 
 
+@access.guarded("clinical.read")
 def proposals(session: Session, program_id: int) -> list[ItemProposal]:
     """For each exercise in the program, in order: progress, regress or hold, why, and the
     exercise it would change to."""
@@ -808,6 +825,7 @@ def proposals(session: Session, program_id: int) -> list[ItemProposal]:
     ]
 
 
+@access.guarded("clinical.write")
 def apply_proposal(
     session: Session,
     program_id: int,

@@ -16,6 +16,7 @@ trainer observed, never what is wrong (DOMAIN.md section 1).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.clinical import provocation
 from studio.clinical.assessment import (
     ACTIVITIES,
@@ -132,6 +134,9 @@ class ReferralRecord:
     created_by_id: int | None
     notes: str | None
     updated_at: datetime
+    # True for a person who may not read the letter (the front desk): `reason` and `request`
+    # are "" and the reply's decision and restrictions None; statuses, dates and notes are real.
+    withheld: bool = False
 
     @property
     def status_label(self) -> str:
@@ -251,12 +256,23 @@ def _record(obj: Referral) -> ReferralRecord:
     )
 
 
+def _shown(session: Session, record: ReferralRecord) -> ReferralRecord:
+    """The record as this person may see it: without "clinical.read" (the front desk) the
+    letter's words and the clinician's decision are withheld; tracking needs neither."""
+    if access.may(session, "clinical.read"):
+        return record
+    return dataclasses.replace(
+        record, reason="", request="", reply_decision=None, reply_restrictions=None, withheld=True
+    )
+
+
 def _load(session: Session, referral_id: int, expected_version: int | None) -> Referral:
     return records.load_for_edit(session, Referral, referral_id, expected_version, "referral")
 
 
+@access.guarded("referrals.track")
 def get(session: Session, referral_id: int) -> ReferralRecord:
-    return _record(_load(session, referral_id, None))
+    return _shown(session, _record(_load(session, referral_id, None)))
 
 
 # --- the clinician picker --------------------------------------------------------------------
@@ -275,6 +291,7 @@ def choice_note(destination: str) -> str | None:
     return NO_CLINICIAN_NEEDED if destination == EMERGENCY_DEPARTMENT else None
 
 
+@access.guarded("clinicians")
 def clinician_choices(session: Session, client_id: int, destination: str) -> list[ClinicianChoice]:
     """The network for this referral: clinicians of the destination's specialty, those
     accepting new referrals first, then by name. For primary care the client's own physician
@@ -378,6 +395,7 @@ def _clinician(session: Session, clinician_id: int | None) -> Clinician | None:
     return clinician
 
 
+@access.guarded("referrals.write")
 def draft_from_assessment(
     session: Session,
     assessment_id: int,
@@ -428,6 +446,7 @@ def draft_from_assessment(
     return _record(obj)
 
 
+@access.guarded("referrals.write")
 def update_draft(
     session: Session,
     referral_id: int,
@@ -467,6 +486,7 @@ def update_draft(
     return _record(obj)
 
 
+@access.guarded("referrals.write")
 def delete_draft(session: Session, referral_id: int, expected_version: int | None) -> None:
     """Remove a draft written by mistake; a sent referral is kept (close it instead)."""
     obj = _load(session, referral_id, expected_version)
@@ -483,6 +503,7 @@ def _is_day(value: object) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
+@access.guarded("referrals.write")
 def mark_sent(
     session: Session,
     referral_id: int,
@@ -519,6 +540,7 @@ def mark_sent(
     return _record(obj)
 
 
+@access.guarded("referrals.track")
 def set_follow_up(session: Session, referral_id: int, expected_version: int | None, follow_up_on: date) -> ReferralRecord:
     """Move the follow-up date of a referral still waiting for its reply."""
     obj = _load(session, referral_id, expected_version)
@@ -528,9 +550,10 @@ def set_follow_up(session: Session, referral_id: int, expected_version: int | No
         raise ValidationError({"follow_up_on": "The follow-up date must be on or after the day the letter was sent"})
     obj.follow_up_on = follow_up_on
     session.flush()
-    return _record(obj)
+    return _shown(session, _record(obj))
 
 
+@access.guarded("referrals.track")
 def set_status(
     session: Session, referral_id: int, expected_version: int | None, status: str, *, notes: str | None = _KEEP
 ) -> ReferralRecord:
@@ -561,9 +584,10 @@ def set_status(
         obj.notes = notes
     obj.status = status
     session.flush()
-    return _record(obj)
+    return _shown(session, _record(obj))
 
 
+@access.guarded("referrals.write")
 def record_reply(
     session: Session,
     referral_id: int,
@@ -613,12 +637,14 @@ def record_reply(
 # --- lists and the safety-gate hook ----------------------------------------------------------
 
 
+@access.guarded("referrals.track")
 def list_for_client(session: Session, client_id: int) -> list[ReferralRecord]:
     """The client's referrals, newest first."""
     query = select(Referral).where(Referral.client_id == client_id).order_by(Referral.created_at.desc(), Referral.id.desc())
-    return [_record(obj) for obj in session.scalars(query)]
+    return [_shown(session, _record(obj)) for obj in session.scalars(query)]
 
 
+@access.guarded("referrals.track")
 def list_all(
     session: Session, *, status: str | None = None, overdue_only: bool = False, today: date | None = None
 ) -> list[ReferralRow]:
@@ -659,6 +685,7 @@ def list_all(
     return sorted(rows, key=order)
 
 
+@access.guarded("referrals.track")
 def recorded_since(session: Session, client_id: int, since: date) -> bool:
     """Whether a referral for the client was sent on or after `since`: the safety gate's hook,
     `safety.gate(session, client_id, referral_recorded=referrals.recorded_since)`."""
@@ -895,6 +922,7 @@ def _salutation(snapshot: ClinicianSnapshot | None) -> str:
     return f"Dear Dr {snapshot.last_name}," if doctor else f"Dear {snapshot.first_name} {snapshot.last_name},"
 
 
+@access.guarded("clinical.read")
 def letter_data(session: Session, referral_id: int, *, today: date | None = None) -> LetterData:
     """What the referral letter prints. The date is the day it was sent, or `today` for a draft."""
     obj = _load(session, referral_id, None)

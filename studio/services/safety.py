@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.clinical.assessment import FlagFound, findings
 from studio.clinical.red_flags import TIER_ACTIONS
 from studio.services import assessments, clearances
@@ -32,6 +33,7 @@ ReferralCheck = Callable[[Session, int, date], bool]
 after `flagged_on`."""
 
 
+@access.open_to_all  # reveals nothing: always False
 def no_referral_recorded(session: Session, client_id: int, since: date) -> bool:
     """Hook for referrals: until the referral letters arrive, none can have been recorded.
 
@@ -51,6 +53,7 @@ class SafetyGate:
     clearance_id: int | None = None  # the clearance that decided, when one did
 
 
+@access.guarded("referrals.track")
 def referral_sent_since(session: Session, client_id: int, since: date) -> bool:
     """The default check: a referral letter was sent for this client on or after `since`."""
     from studio.services import referrals  # referrals reads assessments and clearances itself
@@ -58,6 +61,7 @@ def referral_sent_since(session: Session, client_id: int, since: date) -> bool:
     return referrals.recorded_since(session, client_id, since)
 
 
+@access.guarded("clinical.read")
 def gate(session: Session, client_id: int, *, referral_recorded: ReferralCheck = referral_sent_since) -> SafetyGate:
     """Whether the client may be trained on a program, and why, in words for a banner."""
     latest = assessments.latest(session, client_id, signed_only=True)

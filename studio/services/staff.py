@@ -1,4 +1,5 @@
-"""Trainers and front-desk staff (sign-in comes later; these are the people and their roles)."""
+"""Trainers, front-desk staff and owners: the people and their roles (their passwords are in
+studio.services.accounts). The studio always keeps at least one current owner."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from studio import access
+from studio.errors import ValidationError
 from studio.fields import Field
-from studio.models import StaffMember
+from studio.models import StaffCredential, StaffMember
 from studio.services import records
 
 ROLES = (("owner", "Owner"), ("trainer", "Trainer"), ("front_desk", "Front desk"))
@@ -63,6 +66,24 @@ def _record(obj: StaffMember) -> StaffRecord:
     )
 
 
+def _keep_an_owner(session: Session, obj: StaffMember, leaving: str) -> None:
+    """Refuse to leave the studio without a current owner: nobody could manage staff again."""
+    if obj.role != access.OWNER or obj.archived_at is not None:
+        return
+    others = (
+        select(func.count())
+        .select_from(StaffMember)
+        .where(StaffMember.role == access.OWNER, StaffMember.archived_at.is_(None), StaffMember.id != obj.id)
+    )
+    if session.scalar(select(StaffCredential.staff_id).limit(1)) is not None:  # staff sign in
+        others = others.where(StaffMember.id.in_(select(StaffCredential.staff_id)))
+    if not session.scalar(others):
+        raise ValidationError(
+            {leaving: f"{obj.first_name} {obj.last_name} is the studio's only owner: make someone else an owner first."}
+        )
+
+
+@access.guarded("staff.manage")
 def create(session: Session, details: StaffDetails) -> StaffRecord:
     obj = StaffMember()
     records.apply_details(obj, details)
@@ -71,26 +92,34 @@ def create(session: Session, details: StaffDetails) -> StaffRecord:
     return _record(obj)
 
 
+@access.guarded("staff.manage")
 def update(session: Session, staff_id: int, expected_version: int | None, details: StaffDetails) -> StaffRecord:
     obj = records.load_for_edit(session, StaffMember, staff_id, expected_version, "staff member")
+    if details.role != access.OWNER:
+        _keep_an_owner(session, obj, "role")
     records.apply_details(obj, details)
     session.flush()
     return _record(obj)
 
 
+@access.guarded("staff.manage")
 def set_archived(session: Session, staff_id: int, expected_version: int | None, archived: bool) -> StaffRecord:
     obj = records.load_for_edit(session, StaffMember, staff_id, expected_version, "staff member")
+    if archived:
+        _keep_an_owner(session, obj, "archived")
     records.set_archived(obj, archived)
     session.flush()
     return _record(obj)
 
 
+@access.guarded("studio.read")
 def name_of(session: Session, staff_id: int | None) -> str | None:
     """"First Last" of a staff member, for records that say who did something."""
     member = session.get(StaffMember, staff_id) if staff_id is not None else None
     return f"{member.first_name} {member.last_name}" if member else None
 
 
+@access.guarded("studio.read")
 def get(session: Session, staff_id: int) -> StaffRecord:
     return _record(records.load_for_edit(session, StaffMember, staff_id, None, "staff member"))
 
@@ -98,6 +127,7 @@ def get(session: Session, staff_id: int) -> StaffRecord:
 TRAINING_ROLES = ("owner", "trainer")
 
 
+@access.guarded("studio.read")
 def list_staff(
     session: Session, *, roles: tuple[str, ...] | None = None, include_archived: bool = False
 ) -> list[StaffRecord]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studio import access
 from studio.errors import ValidationError
 from studio.fields import Field
 from studio.models import StudioProfile
@@ -52,6 +53,7 @@ def parse(raw: Mapping[str, Any], today: date | None = None) -> StudioDetails:
     return records.parse_details(StudioDetails, FIELDS, raw, today)
 
 
+@access.guarded("studio.read")
 def get(session: Session) -> StudioRecord | None:
     """The studio, or None on a database nobody has set up yet (the first start)."""
     obj = session.scalars(select(StudioProfile).order_by(StudioProfile.id).limit(1)).first()
@@ -60,6 +62,7 @@ def get(session: Session) -> StudioRecord | None:
     return StudioRecord(obj.id, obj.version, records.details_of(StudioDetails, obj))
 
 
+@access.guarded("studio.settings")
 def save(session: Session, details: StudioDetails, expected_version: int | None = None) -> StudioRecord:
     """Create the profile on first start, update it afterwards."""
     current = get(session)
@@ -102,6 +105,7 @@ def logo_size_problem(size: int) -> str | None:
     return None
 
 
+@access.guarded("studio.settings")
 def set_logo(session: Session, data: bytes | None, expected_version: int | None = None) -> StudioRecord:
     """Put the logo (a PNG or JPEG file's bytes, at most 2 MB) on the letterhead; None removes it."""
     if data is not None:
@@ -120,6 +124,7 @@ def set_logo(session: Session, data: bytes | None, expected_version: int | None 
     return StudioRecord(obj.id, obj.version, records.details_of(StudioDetails, obj))
 
 
+@access.guarded("studio.read")
 def logo(session: Session) -> bytes | None:
     """The letterhead logo's bytes, or None when the studio has none (or no profile yet)."""
     return session.scalars(select(StudioProfile.logo).order_by(StudioProfile.id).limit(1)).first()

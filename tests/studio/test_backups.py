@@ -373,3 +373,21 @@ def test_a_failed_rename_leaves_no_backup_and_no_manifest(tmp_path, monkeypatch)
     with pytest.raises(BackupProblem, match="may not write there"):
         make_backup(path)
     assert leftovers(tmp_path / "backups") == []
+
+
+@pytest.mark.skipif(__import__("os").name == "nt", reason="Windows has only read-only, no owner-only mode")
+def test_a_backup_and_its_manifest_are_readable_by_their_user_only(tmp_path):
+    import os
+    import stat
+
+    from studio.backups import manifest_path
+
+    path = tmp_path / "studio.sqlite"
+    open_database(path, create=True).close()
+    old = os.umask(0o022)  # a desk whose new files anyone may read
+    try:
+        backup = make_backup(path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(manifest_path(backup).stat().st_mode) == 0o600

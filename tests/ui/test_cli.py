@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import run
 from studio import schema
 from studio.backups import inspect
 from studio.db import open_database
@@ -22,13 +23,6 @@ from studio.services.clients import ClientDetails
 from ui import cli
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def client_count(path: Path, where: str = "1=1") -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from cli_helpers import copy_studio, run
 from studio.db import open_database
 from studio.services import assessments, clients, clinicians, documents, programs, referrals
 from ui import cli
@@ -24,27 +25,10 @@ REPO = Path(__file__).resolve().parents[2]
 WROTE = re.compile(r"^Wrote (?P<path>.+) \((?P<pages>\d+) pages?, fingerprint (?P<short>[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4})\)$")
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "template.sqlite"
-    assert cli.main(["demo", "--database", str(path)]) == 0
-    return path
-
-
 @pytest.fixture()
-def studio(demo_template, tmp_path) -> Path:
+def studio(demo_file, tmp_path) -> Path:
     """A fresh copy of the demo studio for each test (the commands add records)."""
-    path = tmp_path / "studio.sqlite"
-    with closing(sqlite3.connect(demo_template)) as source, closing(sqlite3.connect(path)) as target:
-        source.backup(target)
-    return path
+    return copy_studio(demo_file, tmp_path / "studio.sqlite")
 
 
 def client_id(path: Path, first_name: str) -> int:

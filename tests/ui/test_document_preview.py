@@ -357,18 +357,117 @@ def test_closing_the_preview_while_the_document_is_made_lets_it_go_quietly(qtbot
     assert dialog.pdf.pageCount() == 0
 
 
-def test_old_viewer_copies_are_cleared_and_recent_ones_kept(tmp_path):
+def _finished_pid() -> int:
+    """The number of a process that has ended (and is, for a moment at least, nobody's)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_at_start_up_every_viewer_copy_is_cleared_but_a_running_uprights(tmp_path):
     import os
     import time
 
     from ui.documents.preview import VIEWER_PREFIX, clear_viewer_copies
 
-    old, recent, other = tmp_path / f"{VIEWER_PREFIX}old", tmp_path / f"{VIEWER_PREFIX}new", tmp_path / "someone-else"
-    for folder in (old, recent, other):
+    running = os.getppid()  # another process that is running now, as a second Upright window would be
+    folders = {
+        "older Upright's, old": tmp_path / f"{VIEWER_PREFIX}old",
+        "older Upright's, recent": tmp_path / f"{VIEWER_PREFIX}new",
+        "ended Upright's": tmp_path / f"{VIEWER_PREFIX}{_finished_pid()}-c1-abc",
+        "running Upright's": tmp_path / f"{VIEWER_PREFIX}{running}-c2-def",
+        "running Upright's, 13 h old": tmp_path / f"{VIEWER_PREFIX}{running}-x-ghi",
+        "someone else's": tmp_path / "someone-else",
+    }
+    for folder in folders.values():
         folder.mkdir()
         (folder / "Home program.pdf").write_bytes(b"%PDF-1.4")
     long_ago = time.time() - 13 * 3600
-    os.utime(old, (long_ago, long_ago))
-    os.utime(other, (long_ago, long_ago))
-    assert clear_viewer_copies(folder=str(tmp_path)) == 1
-    assert not old.exists() and recent.exists() and other.exists()
+    for name in ("older Upright's, old", "running Upright's, 13 h old", "someone else's"):
+        os.utime(folders[name], (long_ago, long_ago))
+
+    assert clear_viewer_copies(folder=str(tmp_path)) == 4
+    assert {name for name, folder in folders.items() if folder.exists()} == {"running Upright's", "someone else's"}
+
+
+@pytest.fixture
+def copy_left_behind(tmp_path, monkeypatch):
+    """A viewer copy an Upright that has ended left in the temporary folder."""
+    from studio import files
+
+    monkeypatch.setattr(files.tempfile, "tempdir", str(tmp_path))
+    left = tmp_path / f"{files.VIEWER_PREFIX}{_finished_pid()}-c3-xyz"
+    left.mkdir()
+    (left / "Home program.pdf").write_bytes(b"%PDF-1.4")
+    return left
+
+
+def test_the_window_clears_viewer_copies_when_it_starts(copy_left_behind, window):
+    assert not copy_left_behind.exists()  # the window attached the studio database: start-up
+
+
+def opened_in_viewer(qtbot, runner, client_id: int, monkeypatch, tmp_path):
+    """The client's handout previewed and opened in the PDF viewer (which opens nothing here); the
+    viewer's copy goes into `tmp_path`. Returns the dialog, the document and the copy."""
+    from studio import files
+
+    monkeypatch.setattr(files.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    dialog, made = open_preview(qtbot, runner, client_id)
+    with qtbot.waitSignal(dialog.handed):
+        qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    (copy,) = dialog.viewer_copies
+    return dialog, made, copy
+
+
+def test_the_viewer_copy_is_private_and_removed_when_the_preview_closes(qtbot, database, runner, studio, monkeypatch, tmp_path):
+    import os
+    import stat
+
+    from studio import files
+
+    dialog, made, copy = opened_in_viewer(qtbot, runner, studio.with_program, monkeypatch, tmp_path)
+    assert copy.read_bytes() == made.content and copy.parent.parent == tmp_path
+    assert copy.parent.name.startswith(f"{files.VIEWER_PREFIX}{os.getpid()}-c{studio.with_program}-")
+    if os.name != "nt":  # Windows knows only "read-only"
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+        assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
+
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not copy.exists() and not copy.parent.exists()
+    assert dialog.viewer_copies == []
+
+
+def test_a_viewer_copy_the_viewer_holds_open_is_left_for_start_up(qtbot, database, runner, studio, monkeypatch, tmp_path):
+    import shutil
+
+    dialog, _, copy = opened_in_viewer(qtbot, runner, studio.with_program, monkeypatch, tmp_path)
+
+    def locked(path, ignore_errors=False, **kwargs):  # as Windows refuses a file open in a viewer
+        if not ignore_errors:
+            raise PermissionError(32, "The process cannot access the file", str(path))
+
+    monkeypatch.setattr(shutil, "rmtree", locked)
+    dialog.reject()  # closing doesn't fail or complain
+    assert copy.exists() and dialog.viewer_copies == [copy]
+
+
+@pytest.mark.skipif(__import__("os").name == "nt", reason="Windows has only read-only, no owner-only mode")
+def test_save_as_writes_a_file_only_its_user_can_read(qtbot, database, runner, studio, monkeypatch, tmp_path):
+    import stat
+
+    dialog, made = open_preview(qtbot, runner, studio.with_program)
+    (tmp_path / "saved").mkdir()
+    target = tmp_path / "saved" / "handout.pdf"
+    target.write_bytes(b"an older file anyone could read")
+    target.chmod(0o644)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(dialog.handed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes() == made.content
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["handout.pdf"]  # no temporary file left beside it

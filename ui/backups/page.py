@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from studio import backups
+from studio.services import backups as backup_service
 from ui import messages, options
 from ui.widgets.tables import RowsModel, list_table
 
@@ -204,8 +205,8 @@ class BackupsDialog(QDialog):
         self._show_message("Checking the backups…")
         self._set_busy(True)
         target, folder = self.target, self.folder
-        self.runner.run(lambda: backups.backups(target, folder), lambda found: self._show(found, select),
-                        self._load_failed, owner=self, with_session=False)  # fmt: skip
+        self.runner.run(lambda s: backup_service.list_backups(s, target, folder), lambda found: self._show(found, select),
+                        self._load_failed, owner=self)  # fmt: skip
 
     def _show(self, entries: list[backups.Backup], select: Path | None) -> None:
         self._set_busy(False)
@@ -276,9 +277,7 @@ class BackupsDialog(QDialog):
             messages.warn(self, "No backup was written", str(error))
 
         self._set_busy(True)
-        self.runner.run(
-            lambda: backups.make_backup(target, folder=folder), done, failed, owner=self, with_session=False
-        )
+        self.runner.run(lambda s: backup_service.make(s, target, folder=folder), done, failed, owner=self)
 
     def restore_selected(self) -> None:
         entry = self.selected()
@@ -296,9 +295,11 @@ class BackupsDialog(QDialog):
         database, target, folder = self.database, self.target, self.folder
         self.about_to_restore.emit()
 
-        def work():
-            database.close()  # let go of the file (or the server's tables): the restore replaces them
-            return backups.restore_backup(entry.path, target, folder=folder)
+        def work(session):
+            # The session only says who asks (the owner): it holds no connection, so the database
+            # can let go of the file (or the server's tables), which the restore replaces.
+            database.close()
+            return backup_service.restore(session, entry.path, target, folder=folder)
 
         def done(safety: Path | None) -> None:
             self.reload(select=safety)
@@ -311,7 +312,7 @@ class BackupsDialog(QDialog):
             messages.warn(self, "Nothing was restored", str(error))
 
         self._set_busy(True)
-        self.runner.run(work, done, failed, owner=self, with_session=False)
+        self.runner.run(work, done, failed, owner=self)
 
     def show_in_folder(self) -> None:
         try:

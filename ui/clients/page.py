@@ -76,6 +76,7 @@ class ClientsPage(QWidget):
         for tab in self.workspace:
             self.tabs.addTab(tab, tab.tab_title)
         self.client_tab: ClientTab = self.workspace[0]
+        self.closed_tabs: set = set()  # tabs the signed-in person's role may not open (set_tab_allowed)
         self.program_tab: ProgramTab = self._tab(ProgramTab)
         self.documents_tab: DocumentsTab = self._tab(DocumentsTab)
         self.assessment_tab: AssessmentTab = self._tab(AssessmentTab)
@@ -107,6 +108,7 @@ class ClientsPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.model.loaded.connect(self._list_loaded)
         self.client_tab.saved.connect(self._client_saved)
+        self.tabs.currentChanged.connect(self._keep_closed)
         self.client_tab.archived_changed.connect(self._client_saved)
         self.program_tab.print_requested.connect(lambda program_id: self.documents_tab.print_handout(program_id))
         self.assessment_tab.referred.connect(lambda: self.referrals_tab.reload())
@@ -123,7 +125,7 @@ class ClientsPage(QWidget):
             self.model.refresh()
         if self.current_id is None or self.right.currentWidget() is not self.tabs:
             return
-        reloaded = [tab for tab in self.workspace if concerns(tab, changed) and not tab.has_unsaved_changes()]
+        reloaded = [tab for tab in self.open_tabs() if concerns(tab, changed) and not tab.has_unsaved_changes()]
         for tab in reloaded:
             tab.show_client(self.current_id)
         if reloaded:
@@ -131,8 +133,47 @@ class ClientsPage(QWidget):
 
     def referral_changed(self) -> None:
         """A reply may have recorded a clearance: the gate banners and the program read it."""
-        self.assessment_tab.refresh_gate()
-        self.program_tab.reload(open_id=self.program_tab.program.id if self.program_tab.program else None)
+        if self.assessment_tab not in self.closed_tabs:
+            self.assessment_tab.refresh_gate()
+        if self.program_tab not in self.closed_tabs:
+            self.program_tab.reload(open_id=self.program_tab.program.id if self.program_tab.program else None)
+
+    # --- what the signed-in person may open (ui/signin/roles.py) ---------------------------
+
+    def open_tabs(self) -> list:
+        return [tab for tab in self.workspace if tab not in self.closed_tabs]
+
+    def set_tab_allowed(self, tab, allowed: bool) -> None:
+        """Show a workspace tab, or take it away entirely: a closed tab can't be chosen (by click,
+        Ctrl+Tab or code), is emptied, and loads nothing until a role that may open it signs in."""
+        index = self.tabs.indexOf(tab)
+        if not allowed:
+            self.closed_tabs.add(tab)
+            if self.tabs.currentWidget() is tab:
+                self.tabs.setCurrentWidget(self.client_tab)
+        self.tabs.setTabVisible(index, allowed)
+        self.tabs.setTabEnabled(index, allowed)
+        if allowed and tab in self.closed_tabs:
+            self.closed_tabs.discard(tab)
+            if self.current_id is not None:
+                tab.show_client(self.current_id)
+            else:
+                tab.start_new()
+        elif not allowed:
+            tab.discard_changes()
+            tab.show_client(None)  # what it showed of the last client goes
+
+    def _keep_closed(self, _index: int) -> None:
+        if self.tabs.currentWidget() in self.closed_tabs:  # chosen by code: back to the client's details
+            self.tabs.setCurrentWidget(self.client_tab)
+
+    def close_client(self) -> None:
+        """Back to "No client selected" (after signing out)."""
+        self.current_id = None
+        self.table.clearSelection()
+        self.right.setCurrentIndex(0)
+        for tab in self.open_tabs():
+            tab.start_new()
 
     # --- list -------------------------------------------------------------------------------
 
@@ -185,7 +226,7 @@ class ClientsPage(QWidget):
     def open_client(self, client_id: int) -> None:
         self.current_id = client_id
         self.right.setCurrentWidget(self.tabs)
-        for tab in self.workspace:
+        for tab in self.open_tabs():
             tab.show_client(client_id)
 
     def open_client_at(self, client_id: int, tab=None) -> None:
@@ -193,7 +234,7 @@ class ClientsPage(QWidget):
         def go() -> None:
             self.open_client(client_id)
             self._select_current()
-            if tab is not None:
+            if tab is not None and tab not in self.closed_tabs:
                 self.tabs.setCurrentWidget(tab)
 
         self.leave_then(go)
@@ -204,7 +245,7 @@ class ClientsPage(QWidget):
             self.table.clearSelection()
             self.right.setCurrentWidget(self.tabs)
             self.tabs.setCurrentWidget(self.client_tab)
-            for tab in self.workspace:
+            for tab in self.open_tabs():
                 tab.start_new()
 
         self.leave_then(start)
@@ -241,7 +282,7 @@ class ClientsPage(QWidget):
 
     def _client_saved(self, record) -> None:
         if self.current_id != record.id:  # a new client: the other tabs can start on them now
-            for tab in self.workspace[1:]:
+            for tab in self.open_tabs()[1:]:
                 tab.show_client(record.id)
         self.current_id = record.id
         self.status.emit(f"Saved {record.name}")

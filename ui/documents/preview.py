@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMargins, QPointF, QSize, QStandardPaths, Qt, QTimer, QUrl, Signal
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -34,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from reports.documents import Made, make_and_record
+from studio import files
 from studio.errors import UprightError, ValidationError
 from studio.services import documents
 from ui import messages, options
@@ -43,8 +42,8 @@ log = logging.getLogger(__name__)
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 SAVE_FOLDER_OPTION = "documents/save_folder"
-VIEWER_PREFIX = "upright-view-"  # temporary copies handed to the PDF viewer
-VIEWER_COPY_HOURS = 12
+# Temporary copies handed to the PDF viewer: made, swept at start-up and removed by studio.files.
+VIEWER_PREFIX, VIEWER_COPY_HOURS, clear_viewer_copies = files.VIEWER_PREFIX, files.VIEWER_COPY_HOURS, files.clear_viewer_copies
 _open_previews: set[DocumentPreview] = set()  # parentless previews stay alive while shown
 
 
@@ -75,32 +74,10 @@ def _remember_save_folder(folder: str) -> None:
     options.put(SAVE_FOLDER_OPTION, folder)
 
 
-def clear_viewer_copies(max_age_hours: float = VIEWER_COPY_HOURS, folder: str | None = None) -> int:
-    """Delete copies made for the PDF viewer more than `max_age_hours` ago: they hold health
-    details and should not pile up in the temporary folder. Returns how many were removed."""
-    import shutil
-    import time
-
-    cutoff = time.time() - max_age_hours * 3600
-    removed = 0
-    for path in Path(folder or tempfile.gettempdir()).glob(VIEWER_PREFIX + "*"):
-        try:
-            if path.is_dir() and path.stat().st_mtime < cutoff:
-                shutil.rmtree(path)
-                removed += 1
-        except OSError:
-            continue  # in use by the viewer, or not ours to remove: try again next start
-    return removed
-
-
 def _write(path: Path, content: bytes) -> None:
-    """Write the whole file or leave what was there: a half-written PDF is worse than none."""
-    partial = path.with_name(path.name + ".part")
-    try:
-        partial.write_bytes(content)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    """Write the whole file or leave what was there (a half-written PDF is worse than none),
+    readable by this computer's user only: it holds a client's health details."""
+    files.write_private(path, content)
 
 
 class DocumentPreview(QDialog):
@@ -116,6 +93,7 @@ class DocumentPreview(QDialog):
         self.made: Made | None = None
         self.record: documents.DocumentRecord | None = None
         self.closed = False
+        self.viewer_copies: list[Path] = []  # removed when the preview closes
         self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint)
         kind = documents.KIND_LABELS.get(request.kind, "document")
         self.setWindowTitle(kind)
@@ -257,6 +235,9 @@ class DocumentPreview(QDialog):
         self.pdf.close()
         self._buffer.close()
         self._buffer.setData(b"")
+        # The copies opened in the PDF viewer go too: on POSIX an open viewer keeps showing its
+        # copy; on Windows one it holds open can't be removed, and start-up removes it later.
+        self.viewer_copies = [path for path in self.viewer_copies if not files.remove_viewer_copy(path)]
 
     def _show(self, result) -> None:
         if self.closed:
@@ -397,12 +378,9 @@ class DocumentPreview(QDialog):
             return
         made = self.made
         suggested = os.path.join(_save_folder(), made.file_name())
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save as PDF", suggested, "PDF documents (*.pdf)")
-        if not chosen:
+        path = messages.save_path(self, "Save as PDF", suggested, "PDF documents (*.pdf)", ".pdf")
+        if path is None:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
             _write(path, made.content)
         except OSError as error:
@@ -423,18 +401,18 @@ class DocumentPreview(QDialog):
             return
         made = self.made
         try:
-            path = Path(tempfile.mkdtemp(prefix=VIEWER_PREFIX)) / made.file_name()
-            _write(path, made.content)
+            path = files.viewer_copy(made.content, made.file_name(), made.client_id)
         except OSError as error:
             messages.warn(self, "Could not open", f"A copy for the PDF viewer could not be written: {error.strerror or error}.")
             return
+        self.viewer_copies.append(path)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             self.status.setText("Not opened")
             messages.warn(
                 self,
                 "Could not open",
-                f"This computer did not open a PDF viewer. The file is at {path} — open it from there, "
-                "or use Save as… to keep it somewhere you can find it.",
+                f"This computer did not open a PDF viewer. The file is at {path} until you close this "
+                "preview — open it from there, or use Save as… to keep it somewhere you can find it.",
             )
             return
         self._handed(documents.OPENED, "Opened in the PDF viewer")

@@ -73,7 +73,7 @@ class ReferralActions(QObject):
 
     def open_letter(self) -> None:
         row = self.selected()
-        if row is not None:
+        if row is not None and not self.open_button.isHidden():  # hidden: this role can't read letters
             request = documents.Request(kind=documents.LETTER, referral_id=row.id)
             preview.show_preview(self.owner, self.runner, request)
 
@@ -154,7 +154,8 @@ class ReferralDetail(QLabel):
             lines.append("Draft — not sent yet.")
         if record.notes:
             lines.append(f"Notes: {escape(record.notes)}")
-        lines.append(f"<span style='color:#555'>Reason: {escape(_short(record.reason))}</span>")
+        if not getattr(record, "withheld", False):  # the front desk isn't shown the letter's words
+            lines.append(f"<span style='color:#555'>Reason: {escape(_short(record.reason))}</span>")
         self.setText("<br>".join(lines))
 
 

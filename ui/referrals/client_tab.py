@@ -8,6 +8,7 @@ from html import escape
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from studio import access
 from studio.clinical.assessment import findings
 from studio.services import assessments, referrals
 from studio.services.assessments import day_label
@@ -96,7 +97,9 @@ class ReferralsTab(NothingToSave, QWidget):
             return
 
         def work(s) -> _Loaded:
-            return _Loaded(tuple(referrals.list_for_client(s, client_id)), assessments.latest(s, client_id, signed_only=True))
+            # The front desk tracks letters but never sees the assessment behind them.
+            latest = assessments.latest(s, client_id, signed_only=True) if access.may(s, "clinical.read") else None
+            return _Loaded(tuple(referrals.list_for_client(s, client_id)), latest)
 
         chosen = self.selected()
         keep = select_id if select_id is not None else (chosen.id if chosen else None)
@@ -179,6 +182,8 @@ class ReferralsTab(NothingToSave, QWidget):
 
     def edit_draft(self) -> None:
         record = self.selected()
+        if self.edit_button.isHidden():  # this role doesn't write letters (ui/signin/roles.py)
+            return
         if record is not None and record.status == referrals.DRAFT and record.assessment_id is not None:
             self._open_dialog(record.assessment_id, record.id)
 
