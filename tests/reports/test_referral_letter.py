@@ -124,12 +124,16 @@ typed = st.one_of(
 def _runs(s: str) -> list[str]:
     """What must read back: the cleaned text in runs of characters the embedded font has a
     glyph for (others print as a box, which is honest, but cannot be extracted as typed).
-    Spaces and invisible format characters are ignored: lines wrap where the page needs."""
+    Spaces are ignored: lines wrap where the page needs. An invisible format character (soft
+    hyphen, joiner, a tag character) ends a run: the text extractor may drop it or keep it. So
+    does a right-to-left character (Arabic, Hebrew): the extractor reorders it with the
+    punctuation beside it, though the page prints it where it was typed."""
     runs, run = [], ""
     for ch in clean(s):
-        if ch.isspace() or unicodedata.category(ch) == "Cf":  # invisible: soft hyphen, joiners
+        if ch.isspace():
             continue
-        if fonts.covers(ch):
+        readable = unicodedata.category(ch) != "Cf" and unicodedata.bidirectional(ch) not in ("R", "AL", "AN")
+        if fonts.covers(ch) and readable:
             run += ch
         elif run:
             runs.append(run)
