@@ -25,11 +25,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="PATH_OR_URL",
         help="a studio database file, or a SQLAlchemy URL (default: the studio file in your user data folder)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation on a temporary database (migrations, every document, the window), "
+        "print one line per check and exit: 0 when all passed, 1 otherwise",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        return run_self_test()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(options.ORGANISATION)
     app.setApplicationName(options.APPLICATION)
