@@ -391,3 +391,25 @@ def test_a_backup_and_its_manifest_are_readable_by_their_user_only(tmp_path):
         os.umask(old)
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert stat.S_IMODE(manifest_path(backup).stat().st_mode) == 0o600
+
+
+def test_a_backup_the_owner_makes_is_in_the_audit_trail(tmp_path):
+    """A copy of the whole studio leaves with whoever holds it: it is recorded as an export."""
+    from sqlalchemy import select
+
+    from studio import access
+    from studio.models import AuditEntry
+    from studio.services import backups as backup_service
+
+    path = studio_with_clients(tmp_path, "Ana")
+    database = open_database(path)
+    try:
+        with database.session_factory.begin() as s:
+            s.info["person"] = access.Person(1, "Olive Owner", access.OWNER)
+            made = backup_service.make(s, path)
+        with database.session_factory() as s:
+            [entry] = s.scalars(select(AuditEntry).where(AuditEntry.record_type == "backup")).all()
+    finally:
+        database.close()
+    assert (entry.action, entry.who, entry.staff_id) == ("export", "Olive Owner", 1)
+    assert made.name in entry.summary and made.is_file()
