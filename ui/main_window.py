@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
-from ui import messages, options
+from ui import options
 
 log = logging.getLogger(__name__)
 
@@ -47,46 +47,53 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.pages = QStackedWidget()
         self.waiting = QLabel("Opening the studio database…")
-        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.waiting.setStyleSheet("color: #555; font-size: 13pt;")
+        # Centred by the style sheet: naming Qt.AlignmentFlag here would build the whole Qt
+        # namespace's enums (some 15 ms) before the first paint; it is built just after it.
+        self.waiting.setStyleSheet("color: #555; font-size: 13pt; qproperty-alignment: AlignCenter;")
         self.pages.addWidget(self.waiting)
-        from ui.widgets.connection_banner import ConnectionBanner
-
-        self.connection_banner = ConnectionBanner(self)  # while the studio database isn't answering
         # The studio's pages, or the sign-in screen in their place (ui/signin): never both.
         self.screens = QStackedWidget()
         self.screens.addWidget(self.pages)
         self.desk = None  # ui.signin.desk.Desk, once a database is attached
-        self.setCentralWidget(self.connection_banner.above(self.screens))
+        central = QWidget()
+        self.central_column = QVBoxLayout(central)  # the connection banner goes above the screens
+        self.central_column.setContentsMargins(0, 0, 0, 0)
+        self.central_column.setSpacing(0)
+        self.central_column.addWidget(self.screens, 1)
+        self.setCentralWidget(central)
+        self.connection_banner = None  # built with the first database (it watches the runner)
         self.person_label = QLabel()
         self.person_label.setObjectName("personLabel")
         self.statusBar().addPermanentWidget(self.person_label)
         self.studio_label = QLabel()
         self.statusBar().addPermanentWidget(self.studio_label)
+        self._shortcuts: list[tuple[QAction, str]] = []
         self._build_actions()
         self._set_ready(False)
 
     # --- actions and menus ------------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot, shortcut: str | None = None, tip: str = "") -> QAction:
+        """An action; its shortcut ("Ctrl+1", or a QKeySequence.StandardKey name like "Save")
+        is set just after the first paint (`_finish_after_first_paint`): making a key sequence
+        builds the Qt namespace's enums, and nothing can be done before the database opens."""
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((action, shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
         return action
 
     def _build_actions(self) -> None:
-        Key = QKeySequence.StandardKey
-        self.new_client_action = self._action("&New client", self.new_client, Key.New, "Register a new client")
-        self.save_action = self._action("&Save", self.save_current, Key.Save, "Save the form you are editing")
-        self.find_action = self._action("&Find…", self.focus_search, Key.Find, "Search the current list")
+        self.new_client_action = self._action("&New client", self.new_client, "New", "Register a new client")
+        self.save_action = self._action("&Save", self.save_current, "Save", "Save the form you are editing")
+        self.find_action = self._action("&Find…", self.focus_search, "Find", "Search the current list")
         self.import_clients_action = self._action("Import clients from CSV…", lambda: self.import_csv("clients"))
         self.export_clients_action = self._action("Export clients to CSV…", lambda: self.export_csv("clients"))
         self.import_clinicians_action = self._action("Import clinicians from CSV…", lambda: self.import_csv("clinicians"))
         self.export_clinicians_action = self._action("Export clinicians to CSV…", lambda: self.export_csv("clinicians"))
-        self.print_action = self._action("&Print…", self.print_current, Key.Print,
+        self.print_action = self._action("&Print…", self.print_current, "Print",
                                          "Preview and print the client's home program, or the selected letter")
         self.batch_action = self._action("Print this &week's handouts…", self.print_batch, None,
                                          "The home programs of every client seen this week, in one go")
@@ -96,7 +103,7 @@ class MainWindow(QMainWindow):
             for kind, label in _questionnaires()
         ]
         self.backup_action = self._action("&Back up now", self.backup_now, None, "Write a checked copy of the studio database")
-        quit_action = self._action("&Quit", self.close, Key.Quit)
+        quit_action = self._action("&Quit", self.close, "Quit")
         self.clients_view = self._action("&Clients", lambda: self.show_page("clients"), "Ctrl+1")
         self.clinicians_view = self._action("Clinician &network", lambda: self.show_page("clinicians"), "Ctrl+2")
         self.referrals_view = self._action("&Referrals", lambda: self.show_page("referrals"), "Ctrl+3",
@@ -118,7 +125,6 @@ class MainWindow(QMainWindow):
                                           "Share one studio between desks through a PostgreSQL server")
         self.lock_action = self._action("&Lock", self.lock, "Ctrl+L",
                                         "Hide everything until you (or someone else) sign in again")
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from a preview too
         self.sign_out_action = self._action("Sign &out / switch person…", self.sign_out, None,
                                             "Close your work and go back to the sign-in screen")
         self.change_password_action = self._action("Change my pass&word…", self.change_my_password)
@@ -161,7 +167,6 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.clients_view)
         toolbar.addAction(self.clinicians_view)
         toolbar.addAction(self.referrals_view)
@@ -208,6 +213,7 @@ class MainWindow(QMainWindow):
         """Open (and migrate) on the worker; attach on success, explain and offer help on failure."""
         from studio.db import open_database
 
+        self._finish_after_first_paint()
         self.waiting.setText("Opening the studio database…")
         self.runner.run(
             lambda: open_database(path_or_url, create=create),
@@ -215,6 +221,23 @@ class MainWindow(QMainWindow):
             lambda error: self.database_failed(error, path_or_url),
             with_session=False,
         )
+
+    def _finish_after_first_paint(self) -> None:
+        """What the window needs once the database is on its way but not for its first paint:
+        each of these names a Qt enum, and the first such name builds the Qt namespace."""
+        if self.connection_banner is not None:
+            return
+        from PySide6.QtCore import Qt
+
+        from ui.widgets.connection_banner import ConnectionBanner
+
+        self.connection_banner = ConnectionBanner(self)  # while the studio database isn't answering
+        self.central_column.insertWidget(0, self.connection_banner)
+        for action, key in self._shortcuts:
+            standard = key.isalpha()  # "Save", not "Ctrl+1": the platform's own key for it
+            action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, key)) if standard else QKeySequence(key))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from a preview too
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
 
     def database_failed(self, error: BaseException, path_or_url) -> None:
         from ui.database_problem import handle_database_problem
@@ -228,6 +251,7 @@ class MainWindow(QMainWindow):
 
         from studio import access
 
+        self._finish_after_first_paint()
         self.database = database
         access.act_as(database.session_factory, access.NOBODY)  # nothing but signing in, until someone does
         self.runner.session_factory = database.session_factory
@@ -417,18 +441,12 @@ class MainWindow(QMainWindow):
     def change_my_password(self):
         from ui.signin.passwords import ChangePasswordDialog
 
-        dialog = ChangePasswordDialog(self.runner, self.desk.person, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return _open_owned(ChangePasswordDialog(self.runner, self.desk.person, self))
 
     def edit_lock_settings(self):
         from ui.signin.passwords import LockSettingsDialog
 
-        dialog = LockSettingsDialog(self.desk, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return _open_owned(LockSettingsDialog(self.desk, self))
 
     # --- pages and commands -----------------------------------------------------------------
 
@@ -504,7 +522,10 @@ class MainWindow(QMainWindow):
             self.clients_page.client_tab.reload_pickers()
 
     def import_csv(self, kind: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from studio.services import csv_transfer
+        from ui import messages
         from ui.studio.csv_dialog import CsvImportDialog, counted
 
         name, _ = QFileDialog.getOpenFileName(self, f"Import {kind} from CSV", "", "CSV files (*.csv);;All files (*)")
@@ -530,6 +551,8 @@ class MainWindow(QMainWindow):
         self.runner.run(lambda s: csv_transfer.preview_import(s, kind, text), show, owner=self)
 
     def export_csv(self, kind: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from studio.services import csv_transfer
 
         name, _ = QFileDialog.getSaveFileName(self, f"Export {kind} to CSV", f"upright-{kind}.csv", "CSV files (*.csv)")
@@ -543,6 +566,7 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> None:
         from studio.services import backups as backup_service
+        from ui import messages
 
         if self.database is None or self.database.path is None:
             messages.inform(self, "Back up", "This studio lives on a database server; back it up there with pg_dump.")
@@ -582,12 +606,10 @@ class MainWindow(QMainWindow):
         from ui.backups.page import BackupsDialog
 
         dialog = BackupsDialog(self.runner, self.database, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.about_to_restore.connect(self.stop_freshness)
         dialog.restored.connect(self.reopen)
         dialog.finished.connect(lambda _result: self.freshness is None and self.database is not None and self.start_freshness())
-        dialog.open()
-        return dialog
+        return _open_owned(dialog)
 
     def _leave_then_reopen(self, path_or_url: str | None) -> None:
         from ui.widgets.leaving import leave_then
@@ -599,13 +621,13 @@ class MainWindow(QMainWindow):
 
         here = str(self.database.path) if self.database is not None and self.database.path else None
         dialog = ServerDialog(self.runner, self, current_file=here)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.connect_requested.connect(lambda url: self._leave_then_reopen(url))
         dialog.local_requested.connect(lambda: self._leave_then_reopen(None))
-        dialog.open()
-        return dialog
+        return _open_owned(dialog)
 
     def about(self) -> None:
+        from ui import messages
+
         where = self.database.where if self.database else "none"
         messages.inform(
             self,
@@ -618,6 +640,7 @@ class MainWindow(QMainWindow):
         from studio.errors import UprightError
 
         from studio.access import AccessRefused
+        from ui import messages
 
         if isinstance(error, AccessRefused) and error.person.role is None and self.desk is not None and self.desk.covered:
             log.info("refused while nobody is signed in: %s", error)  # a reload racing the lock; shown again after
@@ -638,6 +661,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         holders = self.unsaved_holders()
         if not self._closing and any(h.has_unsaved_changes() for h in holders):
+            from ui import messages
             from ui.widgets.leaving import leave_then
 
             if self.desk is not None and self.desk.locked_by is not None:
@@ -670,3 +694,12 @@ class MainWindow(QMainWindow):
         self.runner.wait(5000)
         if self.database is not None:
             self.database.close()
+
+
+def _open_owned(dialog):
+    """Open a window-modal dialog that deletes itself once closed; returned for tests."""
+    from PySide6.QtCore import Qt
+
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
