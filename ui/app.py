@@ -16,6 +16,7 @@ from ui.tasks import TaskRunner
 
 # Benchmarks set this to time start-up to the first painted window, then exit.
 SHOWN_MARKER = "UPRIGHT_REPORT_SHOWN"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)  # resources/icons/upright-N.png, upright.png at 256
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName(options.ORGANISATION)
     app.setApplicationName(options.APPLICATION)
     app.setApplicationDisplayName("Upright")
+    app.setWindowIcon(app_icon())
     runner = TaskRunner()
     window = MainWindow(runner)
     if os.environ.get(SHOWN_MARKER):
@@ -52,6 +54,24 @@ def main(argv: list[str] | None = None) -> int:
     window.open_after_first_paint(args.database or server_address())
     window.show()
     return app.exec()
+
+
+def app_icon():
+    """The Upright mark (resources/icons, drawn by installer/make_icons.py) at each size it is
+    drawn for; Qt reads a file only when a size is asked for."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    import resources
+
+    folder = Path(resources.__file__).with_name("icons")
+    icon = QIcon()
+    for size in ICON_SIZES:
+        name = "upright.png" if size == 256 else f"upright-{size}.png"
+        icon.addFile(str(folder / name), QSize(size, size))  # a missing file adds nothing
+    return icon
 
 
 def server_address() -> str | None:

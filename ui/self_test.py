@@ -392,8 +392,21 @@ def _main_window(folder: Path, database) -> str:
     return f"{MainWindow.__name__} {what}"
 
 
+def _icon() -> str:
+    """The window's icon: every size drawn, read from the files the build shipped."""
+    from ui.app import ICON_SIZES, app_icon
+
+    icon = app_icon()
+    drawn = {size.width() for size in icon.availableSizes() if not icon.pixmap(size).isNull()}
+    if missing := [size for size in ICON_SIZES if size not in drawn]:
+        raise CheckFailed(f"the Upright icon is missing at {', '.join(map(str, missing))} px")
+    return f"{len(ICON_SIZES)} sizes, {min(ICON_SIZES)}–{max(ICON_SIZES)} px"
+
+
 def _qt(report: _Report, folder: Path, database) -> None:
     if report.step("Qt", _qt_application):
+        report.step("icon", _icon)
         report.step("main window", lambda: _main_window(folder, database))
     else:
+        report.skip("icon", "no QApplication")
         report.skip("main window", "no QApplication")

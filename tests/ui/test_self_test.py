@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ def test_every_check_passes_and_every_document_kind_has_its_line(qapp):
     for code in documents.QUESTIONNAIRE_LABELS:
         assert any(line.startswith(f"ok  questionnaire {code}: 1 page") for line in ok), (code, lines)
     for name in ("handout", "large-print handout", "progress report for the client", "progress report for a clinician",
-                 "referral letter", "Qt", "main window"):  # fmt: skip
+                 "referral letter", "Qt", "icon", "main window"):  # fmt: skip
         assert any(line.startswith(f"ok  {name}: ") for line in ok), (name, lines)
     assert not [line for line in lines if line.startswith(("FAIL", "--"))]
     assert lines[-1].startswith(self_test.PASSED)
@@ -53,6 +54,21 @@ def test_a_renderer_that_fails_is_reported_and_the_rest_still_run(qapp, monkeypa
     assert any(line.startswith("ok  main window: ") for line in lines)
     assert lines[-1].startswith(f"{self_test.FAILED}: 2 of ")
     assert "(handout, large-print handout)" in lines[-1]
+
+
+def test_an_icon_size_the_build_left_out_fails_its_check(qapp, tmp_path, monkeypatch):
+    import resources
+
+    shipped = Path(resources.__file__).with_name("icons")
+    (tmp_path / "icons").mkdir()
+    for png in shipped.glob("upright*.png"):
+        if png.name != "upright-24.png":
+            shutil.copy(png, tmp_path / "icons" / png.name)
+    monkeypatch.setattr(resources, "__file__", str(tmp_path / "__init__.py"))
+    with pytest.raises(self_test.CheckFailed, match="the Upright icon is missing at 24 px"):
+        self_test._icon()
+    shutil.copy(shipped / "upright-24.png", tmp_path / "icons")
+    assert self_test._icon() == "7 sizes, 16–256 px"
 
 
 def test_a_pdf_that_is_not_whole_fails_its_check():
@@ -94,4 +110,5 @@ def test_a_missing_qt_platform_plugin_fails_with_a_plain_line_instead_of_abortin
                for line in lines), lines  # fmt: skip
     assert "--  main window: skipped (no QApplication)" in lines
     assert any(line.startswith("ok  referral letter: ") for line in lines)
-    assert lines[-1] == f"{self_test.FAILED}: 2 of 13 checks failed (Qt, main window)"
+    assert "--  icon: skipped (no QApplication)" in lines
+    assert lines[-1] == f"{self_test.FAILED}: 3 of 14 checks failed (Qt, icon, main window)"

@@ -1,0 +1,1 @@
+"""Building Upright's installers (never part of the installed program): see installer/README.md."""
