@@ -1,21 +1,34 @@
-"""Applying the Alembic migrations shipped inside the package."""
+"""Applying the Alembic migrations shipped inside the package.
+
+Alembic (with Mako and Pygments under it, about 18 MB) is imported only when there is
+something to migrate or to check: opening a database whose schema is already at the head
+reads the stored revision and the migration files' own `revision =` lines instead.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # pg_advisory_xact_lock key held while migrating a server ("Uprt" in ASCII).
 MIGRATION_LOCK = 0x55707274
 
+_REVISION = re.compile(r"""^revision\s*(?::\s*str\s*)?=\s*['"]([^'"]+)['"]\s*$""", re.MULTILINE)
+_DOWN_REVISION = re.compile(
+    r"""^down_revision\s*(?::[^=\n]+)?=\s*(?:None|['"]([^'"]+)['"])\s*$""", re.MULTILINE
+)
+
 
 def alembic_config(connection=None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -23,11 +36,44 @@ def alembic_config(connection=None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def _head_from_files() -> str | None:
+    """The head revision as the migration files name it, without Alembic: the one revision no
+    other file goes down to. None whenever the files are not that plain (no single head, a
+    merge, a revision or down_revision written another way): then Alembic decides."""
+    revisions: set[str] = set()
+    below: set[str] = set()
+    for file in sorted((MIGRATIONS / "versions").glob("*.py")):
+        if file.name.startswith("__"):
+            continue
+        source = file.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1 or revision[0] in revisions:
+            return None
+        revisions.add(revision[0])
+        if down[0]:
+            below.add(down[0])
+    heads = revisions - below
+    return heads.pop() if len(heads) == 1 and below <= revisions else None
+
+
+def _stored_revision(connection) -> str | None:
+    """The revision in alembic_version, without Alembic; None when there is none, or several
+    (a branched history: Alembic's to read)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None, str | None]:
@@ -40,6 +86,16 @@ def upgrade(engine: Engine, path: Path | None) -> tuple[str | None, Path | None,
     """
     from studio.backups import latest_backup, make_backup
     from studio.db import DatabaseProblem, DatabaseTooNew
+
+    known_head = _head_from_files()
+    if known_head is not None:
+        with engine.connect() as connection:
+            stored = _stored_revision(connection)
+        if stored == known_head:
+            return stored, None, None  # the usual start: nothing to migrate, Alembic not needed
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()

@@ -112,11 +112,23 @@ def set_archived(session: Session, staff_id: int, expected_version: int | None, 
     return _record(obj)
 
 
+_HELD = "upright_staff_named"  # session.info: the staff members name_of has read in this session
+
+
 @access.guarded("studio.read")
 def name_of(session: Session, staff_id: int | None) -> str | None:
-    """"First Last" of a staff member, for records that say who did something."""
-    member = session.get(StaffMember, staff_id) if staff_id is not None else None
-    return f"{member.first_name} {member.last_name}" if member else None
+    """"First Last" of a staff member, for records that say who did something.
+
+    The member read is held on the session: its identity map keeps only rows something still
+    refers to, so without this every line of a long history (40 assessments, a program's
+    changes) asked the database again for the same two or three people."""
+    if staff_id is None:
+        return None
+    member = session.get(StaffMember, staff_id)
+    if member is None:
+        return None
+    session.info.setdefault(_HELD, {})[staff_id] = member
+    return f"{member.first_name} {member.last_name}"
 
 
 @access.guarded("studio.read")
