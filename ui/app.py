@@ -10,9 +10,13 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui import options
-from ui.main_window import MainWindow
-from ui.tasks import TaskRunner
+from ui.pyside_imports import keep_sources_out_of_memory
+
+keep_sources_out_of_memory()  # before the window and the database layer are imported
+
+from ui import options  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
 
 # Benchmarks set this to time start-up to the first painted window, then exit.
 SHOWN_MARKER = "UPRIGHT_REPORT_SHOWN"

@@ -14,8 +14,10 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from ui import options
+from ui.pyside_imports import keep_sources_out_of_memory
 
 log = logging.getLogger(__name__)
+keep_sources_out_of_memory()  # a window built without ui.app (tests, benchmarks) too
 
 
 def _questionnaires() -> tuple[tuple[str, str], ...]:
@@ -276,7 +278,7 @@ class MainWindow(QMainWindow):
         elif database.migration_note:
             self.statusBar().showMessage(f"Database upgraded. {database.migration_note}", 30000)
         self.desk.start()  # the sign-in screen (after the welcome dialog on an empty database)
-        from ui.documents.preview import clear_viewer_copies
+        from studio.files import clear_viewer_copies
 
         self.runner.run(clear_viewer_copies, with_session=False)
         from ui.backups.daily import start_daily_backup

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QL
 
 from studio.services import documents
 from studio.services.documents import Request
-from ui.documents import preview
 from ui.widgets.tables import RowsModel, list_table
 from ui.widgets.workspace import NothingToSave
 
@@ -157,6 +156,8 @@ class DocumentsTab(NothingToSave, QWidget):
     # --- making documents -------------------------------------------------------------------
 
     def open_preview(self, request: Request, *, today=None):
+        from ui.documents import preview  # QtPdf and QtPrintSupport: loaded with the first preview
+
         for old in [p for p in self.previews if not p.isVisible()]:
             old.deleteLater()  # closed previews are done with
         dialog = preview.show_preview(self.window(), self.runner, request, today=today)

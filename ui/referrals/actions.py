@@ -13,7 +13,6 @@ from studio.errors import UprightError
 from studio.services import documents, referrals
 from studio.services.assessments import day_label
 from ui import messages
-from ui.documents import preview
 from ui.referrals.table import size_columns
 from ui.widgets.tables import list_table
 from ui.referrals.reply_dialog import FollowUpDialog, ReplyDialog, StatusDialog, next_statuses
@@ -72,6 +71,8 @@ class ReferralActions(QObject):
         self.open_letter()
 
     def open_letter(self) -> None:
+        from ui.documents import preview  # QtPdf and QtPrintSupport: loaded with the first preview
+
         row = self.selected()
         if row is not None and not self.open_button.isHidden():  # hidden: this role can't read letters
             request = documents.Request(kind=documents.LETTER, referral_id=row.id)

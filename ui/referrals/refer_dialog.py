@@ -39,7 +39,6 @@ from studio.services.clinicians import SPECIALTIES
 from ui import messages
 from ui.assessment.findings_panel import DESTINATIONS, TIER_WORDS
 from ui.assessment.inputs import DateInput
-from ui.documents import preview
 from ui.widgets.leaving import leave_then
 from ui.widgets.record_form import ERROR_STYLE
 from ui.widgets.tables import list_table
@@ -628,6 +627,8 @@ class ReferDialog(QDialog):
 
     def preview_letter(self) -> None:
         def show() -> None:
+            from ui.documents import preview  # QtPdf and QtPrintSupport: loaded with the first preview
+
             request = documents.Request(kind=documents.LETTER, referral_id=self.record.id)
             preview.show_preview(self, self.runner, request)
 
