@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.figures import Figure
-from benchmarks.startup import BARE_WINDOW, _time_to_shown
+from benchmarks.startup import BARE_WINDOW, _time_to_shown, alternate
 from installer import build, bundle_rules as rules
 
 CACHE = rules.ROOT / "build" / "benchmarks"
@@ -138,18 +138,12 @@ def measure(runs: int = 7) -> Figure:
         open_database(database, create=True).close()
         bare_command = [str(bare)]
         upright_command = [str(upright), "--database", str(database)]
-        upright_env = dict(env, UPRIGHT_REPORT_SHOWN="1")
-        _time_to_shown(bare_command, env)  # warm the file cache for both
-        _time_to_shown(upright_command, upright_env)
-        bare_times, upright_times = [], []
-        for _ in range(runs):
-            bare_times.append(_time_to_shown(bare_command, env))
-            upright_times.append(_time_to_shown(upright_command, upright_env))
+        bare_median, upright_median = alternate(bare_command, upright_command, env, runs)
     return Figure(
         "frozen_startup",
-        statistics.median(upright_times),
+        upright_median,
         "s",
-        statistics.median(bare_times),
+        bare_median,
         1.5,
         "ratio",
         f"frozen onedir builds (PyInstaller), median of {runs} launches each, to first paint",

@@ -22,15 +22,15 @@ import sys
 from pathlib import Path
 
 from benchmarks.figures import Figure
+from benchmarks.startup import bare_window
 
 COUNT = 100_000
 BUDGET = 2.0
 ROOT = Path(__file__).resolve().parents[1]
 
-BARE_WINDOW = """
-import json, os
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+BARE_WINDOW = bare_window(
+    """
+import json
 def peak():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
@@ -44,19 +44,9 @@ def report():
     from benchmarks.memory_driver import _mappings  # after the peak is read
     print(json.dumps({"peak_kib": kib, "mappings": _mappings()}), flush=True)
     os._exit(0)
-class Window(QMainWindow):
-    reported = False
-    def paintEvent(self, event):
-        super().paintEvent(event)
-        if not self.reported:
-            self.reported = True
-            QTimer.singleShot(0, report)
-app = QApplication([])
-window = Window()
-window.resize(1280, 800)
-window.show()
-app.exec()
-"""
+""",
+    "QTimer.singleShot(0, report)",
+)
 
 
 def _run(command: list[str], home) -> dict:

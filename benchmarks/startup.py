@@ -19,24 +19,30 @@ from pathlib import Path
 
 from benchmarks.figures import Figure
 
-BARE_WINDOW = """
+def bare_window(prelude: str, on_painted: str) -> str:
+    """A bare PySide6 QMainWindow program of Upright's size that runs `on_painted` (one
+    statement) once it has painted; `prelude` defines what that needs."""
+    return f"""
 import os, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+{prelude}
 class Window(QMainWindow):
     reported = False
     def paintEvent(self, event):
         super().paintEvent(event)
         if not self.reported:
             self.reported = True
-            print("shown", flush=True)
-            QTimer.singleShot(0, lambda: os._exit(0))
+            {on_painted}
 app = QApplication([])
 window = Window()
 window.resize(1280, 800)
 window.show()
 app.exec()
 """
+
+
+BARE_WINDOW = bare_window("", 'print("shown", flush=True); QTimer.singleShot(0, lambda: os._exit(0))')
 
 
 def _time_to_shown(command: list[str], env: dict[str, str]) -> float:
@@ -52,6 +58,19 @@ def _time_to_shown(command: list[str], env: dict[str, str]) -> float:
         process.wait()
 
 
+def alternate(bare: list[str], upright: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+    """Median seconds to the first paint of the bare window and of Upright (told to report it),
+    launched alternately `runs` times each after one launch of each to warm the file cache."""
+    upright_env = dict(env, UPRIGHT_REPORT_SHOWN="1")
+    _time_to_shown(bare, env)
+    _time_to_shown(upright, upright_env)
+    bare_times, upright_times = [], []
+    for _ in range(runs):
+        bare_times.append(_time_to_shown(bare, env))
+        upright_times.append(_time_to_shown(upright, upright_env))
+    return statistics.median(bare_times), statistics.median(upright_times)
+
+
 def measure(runs: int = 7) -> Figure:
     from studio.db import open_database
 
@@ -64,18 +83,12 @@ def measure(runs: int = 7) -> Figure:
         open_database(database, create=True).close()
         bare = [sys.executable, "-c", BARE_WINDOW]
         upright = [sys.executable, "-m", "ui.app", "--database", str(database)]
-        upright_env = dict(env, UPRIGHT_REPORT_SHOWN="1")
-        _time_to_shown(bare, env)  # warm the file cache for both
-        _time_to_shown(upright, upright_env)
-        bare_times, upright_times = [], []
-        for _ in range(runs):
-            bare_times.append(_time_to_shown(bare, env))
-            upright_times.append(_time_to_shown(upright, upright_env))
+        bare_median, upright_median = alternate(bare, upright, env, runs)
     return Figure(
         "startup",
-        statistics.median(upright_times),
+        upright_median,
         "s",
-        statistics.median(bare_times),
+        bare_median,
         1.5,
         "ratio",
         f"median of {runs} launches each, to first paint",
