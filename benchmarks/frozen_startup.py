@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.figures import Figure
-from benchmarks.startup import BARE_WINDOW, _time_to_shown, alternate
+from benchmarks.startup import BARE_WINDOW, _time_to_shown, race
 from installer import build, bundle_rules as rules
 
 CACHE = rules.ROOT / "build" / "benchmarks"
@@ -126,28 +126,14 @@ def frozen_bare_window() -> Path:
 
 
 def measure(runs: int = 7) -> Figure:
-    from studio.db import open_database
-
     upright, bare = frozen_upright(), frozen_bare_window()
     with tempfile.TemporaryDirectory() as home:
         env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
         env.update(QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), HOME=home,
                    XDG_CONFIG_HOME=str(Path(home) / "config"), XDG_DATA_HOME=str(Path(home) / "data"),
                    XDG_CACHE_HOME=str(Path(home) / "cache"))  # fmt: skip
-        database = Path(home) / "studio.sqlite"
-        open_database(database, create=True).close()
-        bare_command = [str(bare)]
-        upright_command = [str(upright), "--database", str(database)]
-        bare_median, upright_median = alternate(bare_command, upright_command, env, runs)
-    return Figure(
-        "frozen_startup",
-        upright_median,
-        "s",
-        bare_median,
-        1.5,
-        "ratio",
-        f"frozen onedir builds (PyInstaller), median of {runs} launches each, to first paint",
-    )
+        return race("frozen_startup", [str(bare)], [str(upright)], env, home, runs,
+                    "frozen onedir builds (PyInstaller), ")  # fmt: skip
 
 
 def _time_to_exit(command: list[str], env: dict[str, str]) -> float:

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.figures import Figure
+from benchmarks.studio_files import save_profile
 
 # Eight exercises, each with start and end figures: bracing, the Big 3, a bridge, hips, a hinge, walking.
 CODES = (
@@ -40,15 +41,12 @@ def handout_data(folder: Path):
     through the same services the Program tab uses."""
     from studio.clinical.assessment import AssessmentData, PainHistory, ProvocationResult
     from studio.db import open_database
-    from studio.services import assessments, clients, handouts, programs, staff, studio_profile
+    from studio.services import assessments, clients, handouts, programs, staff
 
     database = open_database(folder / "studio.sqlite", create=True)
     try:
         with database.session_factory.begin() as s:
-            studio_profile.save(s, studio_profile.parse({
-                "name": "Core & Spine Studio", "address": "12 Harbour Street\nLeith, Edinburgh EH6 6LJ",
-                "phone": "+44 131 555 0100", "email": "desk@core.example", "weight_unit": "kg", "length_unit": "cm", "paper": "a4",
-            }))  # fmt: skip
+            save_profile(s)
             trainer = staff.create(s, staff.parse({"first_name": "Kai", "last_name": "Berg", "role": "trainer", "phone": "07700 900123"})).id
             client = clients.create(s, clients.parse({"first_name": "Zoë", "last_name": "Łukasiewicz-Ødegård", "trainer_id": trainer,
                                                       "date_of_birth": "1961-05-04"}, today=TODAY)).id  # fmt: skip

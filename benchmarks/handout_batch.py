@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.figures import Figure
+from benchmarks.studio_files import save_profile
 
 CLIENTS = 100
 BUDGET = 2.0
@@ -54,7 +55,7 @@ def build_studio(folder: Path, *, clients_n: int = CLIENTS, today: date | None =
     """A studio file with `clients_n` clients seen this week, each with an active program."""
     from studio.clinical.assessment import AssessmentData, PainHistory, ProvocationResult, Questionnaires
     from studio.db import open_database
-    from studio.services import assessments, clients, programs, staff, studio_profile
+    from studio.services import assessments, clients, programs, staff
 
     today = today or date.today()
     monday = today - timedelta(days=today.weekday())
@@ -63,11 +64,7 @@ def build_studio(folder: Path, *, clients_n: int = CLIENTS, today: date | None =
     database = open_database(path, create=True)
     try:
         with database.session_factory.begin() as s:
-            studio_profile.save(s, studio_profile.parse({
-                "name": "Core & Spine Studio", "address": "12 Harbour Street\nLeith, Edinburgh EH6 6LJ",
-                "phone": "+44 131 555 0100", "email": "desk@core.example", "weight_unit": "kg", "length_unit": "cm",
-                "paper": "a4",
-            }))  # fmt: skip
+            save_profile(s)
             trainers = [
                 staff.create(s, staff.parse({"first_name": first, "last_name": last, "role": "trainer"})).id
                 for first, last in (("Kai", "Berg"), ("Aoife", "Byrne"), ("Mateus", "Silva"))

@@ -42,6 +42,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.figures import Figure
+from benchmarks.studio_files import save_profile
 
 YEARS = 10
 ASSESSMENTS = 40
@@ -278,17 +279,14 @@ def build_new_client(session, trainer_id: int, *, today: date) -> Built:
 def build_studio(folder: Path, *, today: date | None = None, **sizes) -> Studio:
     """A studio file in `folder` with a trainer, the client with history and the new client."""
     from studio.db import open_database
-    from studio.services import staff, studio_profile
+    from studio.services import staff
 
     today = today or date.today()
     path = folder / "history.sqlite"
     database = open_database(path, create=True)
     try:
         with database.session_factory.begin() as s:
-            studio_profile.save(s, studio_profile.parse({
-                "name": "Core & Spine Studio", "address": "12 Harbour Street\nLeith, Edinburgh EH6 6LJ",
-                "weight_unit": "kg", "length_unit": "cm", "paper": "a4",
-            }))  # fmt: skip
+            save_profile(s)
             trainer = staff.create(s, staff.parse({"first_name": "Kai", "last_name": "Berg", "role": "trainer"}))
         with database.session_factory.begin() as s:
             history = build_history(s, trainer.id, today=today, **sizes)

@@ -58,9 +58,16 @@ def _time_to_shown(command: list[str], env: dict[str, str]) -> float:
         process.wait()
 
 
-def alternate(bare: list[str], upright: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
-    """Median seconds to the first paint of the bare window and of Upright (told to report it),
-    launched alternately `runs` times each after one launch of each to warm the file cache."""
+def race(name: str, bare: list[str], upright: list[str], env: dict[str, str], home: str, runs: int,
+         note: str = "") -> Figure:
+    """Launch → first paint of the bare window and of Upright (`upright` plus `--database` of a
+    fresh studio file in `home`, told to report its paint), alternately `runs` times each after
+    one launch of each to warm the file cache; the medians compared (budget: ratio ≤ 1.5)."""
+    from studio.db import open_database
+
+    database = Path(home) / "studio.sqlite"
+    open_database(database, create=True).close()
+    upright = [*upright, "--database", str(database)]
     upright_env = dict(env, UPRIGHT_REPORT_SHOWN="1")
     _time_to_shown(bare, env)
     _time_to_shown(upright, upright_env)
@@ -68,28 +75,14 @@ def alternate(bare: list[str], upright: list[str], env: dict[str, str], runs: in
     for _ in range(runs):
         bare_times.append(_time_to_shown(bare, env))
         upright_times.append(_time_to_shown(upright, upright_env))
-    return statistics.median(bare_times), statistics.median(upright_times)
+    return Figure(name, statistics.median(upright_times), "s", statistics.median(bare_times), 1.5, "ratio",
+                  f"{note}median of {runs} launches each, to first paint")  # fmt: skip
 
 
 def measure(runs: int = 7) -> Figure:
-    from studio.db import open_database
-
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                    XDG_CONFIG_HOME=str(Path(home) / "config"), XDG_DATA_HOME=str(Path(home) / "data"),
                    PYTHONPYCACHEPREFIX=str(Path(home) / "bytecode"))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        database = Path(home) / "studio.sqlite"
-        open_database(database, create=True).close()
-        bare = [sys.executable, "-c", BARE_WINDOW]
-        upright = [sys.executable, "-m", "ui.app", "--database", str(database)]
-        bare_median, upright_median = alternate(bare, upright, env, runs)
-    return Figure(
-        "startup",
-        upright_median,
-        "s",
-        bare_median,
-        1.5,
-        "ratio",
-        f"median of {runs} launches each, to first paint",
-    )
+        return race("startup", [sys.executable, "-c", BARE_WINDOW], [sys.executable, "-m", "ui.app"], env, home, runs)

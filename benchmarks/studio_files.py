@@ -29,21 +29,30 @@ def _here() -> Path:
     return _folder
 
 
+def save_profile(session) -> None:
+    """The letterhead every benchmark studio has (the handouts print it)."""
+    from studio.services import studio_profile
+
+    studio_profile.save(session, studio_profile.parse({
+        "name": "Core & Spine Studio", "address": "12 Harbour Street\nLeith, Edinburgh EH6 6LJ",
+        "phone": "+44 131 555 0100", "email": "desk@core.example", "weight_unit": "kg", "length_unit": "cm", "paper": "a4",
+    }))  # fmt: skip
+
+
 def many_clients(count: int = 100_000) -> ManyClients:
     """A set-up studio (profile, a trainer) with `count` generated clients
     (`studio.services.demo.generate_clients`); made on first use in this process."""
     if count in _made:
         return _made[count]
     from studio.db import open_database
-    from studio.services import staff, studio_profile
+    from studio.services import staff
     from studio.services.demo import generate_clients
 
     path = _here() / f"clients-{count}.sqlite"
     database = open_database(path, create=True)
     try:
         with database.session_factory.begin() as s:
-            studio_profile.save(s, studio_profile.parse({"name": "Core & Spine Studio", "weight_unit": "kg",
-                                                         "length_unit": "cm", "paper": "a4"}))  # fmt: skip
+            save_profile(s)
             trainer = staff.create(s, staff.parse({"first_name": "Kai", "last_name": "Berg", "role": "trainer"}))
             generate_clients(s, count)
     finally:
