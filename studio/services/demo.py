@@ -53,6 +53,7 @@ from studio.services import (
 )  # fmt: skip
 from studio.services.assessments import day_label
 from studio.services.clients import ClientDetails
+from studio.services.demo_studio import DEMO_PASSWORDS, STUDIO
 from studio.services.search_terms import client_terms
 from studio.text import joined, sort_key
 
@@ -109,18 +110,7 @@ MakeDocument = Callable[..., Any]
 
 # --- the demo studio ------------------------------------------------------------------------
 
-STUDIO = {
-    "name": "Upright Demo Studio",
-    "address": "Unit 4, Canal Yard\n21 Wharf Road\nLondon N1 7GR\nUnited Kingdom",
-    "phone": "+44 20 7946 0100",
-    "email": "hello@upright-demo.example.com",
-    "weight_unit": "kg",
-    "length_unit": "cm",
-    "paper": "a4",
-}
-
-# The demo's staff sign in with these (published, so never use them for a real studio).
-DEMO_PASSWORDS = {"owner": "owner-demo", "trainer": "trainer-demo", "front_desk": "desk-demo"}
+# The demo studio's letterhead and its staff's published passwords: studio/services/demo_studio.py
 
 # (first, last, role, credentials)
 STAFF = (

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from studio import access
 from studio.models import Client, StaffMember, StudioProfile
 from studio.services import accounts
+from studio.services.demo_studio import DEMO_PASSWORDS, STUDIO
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,11 @@ def start_state(session: Session) -> StartState:
 
 def _demo_note(studio_name: str | None, choices) -> str | None:
     """The demo studio's made-up people and their passwords, for its sign-in screen."""
-    from studio.services import demo
-
-    if studio_name != demo.STUDIO["name"]:
+    if studio_name != STUDIO["name"]:
         return None
-    passwords = getattr(demo, "DEMO_PASSWORDS", {})
     lines = []
     for role in (access.OWNER, access.TRAINER, access.FRONT_DESK):
         names = [c.name for c in choices if c.role == role and c.has_password]
-        if names and role in passwords:
-            lines.append(f"{access.ROLE_LABELS[role].capitalize()}: {', '.join(names)} — password {passwords[role]}")
+        if names and role in DEMO_PASSWORDS:
+            lines.append(f"{access.ROLE_LABELS[role].capitalize()}: {', '.join(names)} — password {DEMO_PASSWORDS[role]}")
     return ("Demo studio, made-up people. Sign in as\n" + "\n".join(lines)) if lines else None

@@ -49,3 +49,25 @@ def test_staff_names_are_read_once_per_session(session):
         event.remove(engine, "before_cursor_execute", listener)
     assert names == ["Kai Berg"] * 40
     assert len([s for s in statements if "FROM staff" in s]) == 1
+
+
+def test_the_sign_in_screen_reads_the_demo_names_without_loading_the_demo(tmp_path):
+    """Every start asks whether the studio is the demo; the demo generator (with the clinical
+    and exercise modules it imports) loads only when a demo is made."""
+    from studio.db import open_database
+
+    path = tmp_path / "studio.sqlite"
+    open_database(path, create=True).close()
+    code = f"""
+        import sys
+        from studio.db import open_database
+        from studio.services import desk_start
+        database = open_database({str(path)!r})
+        with database.session_factory() as session:
+            state = desk_start.start_state(session)
+        database.close()
+        print(state.empty, state.demo_note, "studio.services.demo" in sys.modules, "studio.exercises" in sys.modules)
+    """
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "None", "False", "False"]
