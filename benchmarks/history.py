@@ -15,7 +15,7 @@ trainer, and times, alternately for the two clients:
 
 1. a click on the client's row in the Client list, until the database worker is idle (the
    selection loads every open tab: the client, their assessments and progress, programs,
-   referrals and documents) and the window is painted (`grab()`);
+   referrals and documents) and the window is painted (`repaint()`, into its backing store);
 2. a click on the Assessment tab, until idle and painted;
 3. a click on the Program tab, until idle and painted.
 

@@ -138,16 +138,11 @@ def wait_idle(runner, *, also=lambda: True, timeout: float = 120.0) -> None:
 def start_window(database: str | Path, person, *, worker_profile=None):
     """The main window as `ui.app.main` starts it, on `database`, with `person` signed in once it
     opens; returns (app, window, runner) when the Client list has loaded and nothing is under way."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui import options
+    from ui.app import application  # first, as `upright` starts: it sets PySide6's import hook right
     from ui.main_window import MainWindow
     from ui.signin.desk import Desk
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName(options.ORGANISATION)
-    app.setApplicationName(options.APPLICATION)
-    app.setApplicationDisplayName("Upright")
+    app = application()
     Desk.automatic = person
     runner = make_runner(worker_profile)
     window = MainWindow(runner)
@@ -167,8 +162,10 @@ def start_window(database: str | Path, person, *, worker_profile=None):
 
 
 def painted(window) -> None:
-    """Paint the whole window now (every visible widget's paintEvent), as the screen would."""
-    window.grab()
+    """Paint the whole window now (every visible widget's paintEvent), as the screen would: into
+    the window's backing store. (`grab()` would also render a new window-sized image each time,
+    4 MB at 1280×800, which the screen never does and which the memory figure would count.)"""
+    window.repaint()
 
 
 def click(widget, pos) -> None:

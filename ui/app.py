@@ -45,11 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         from ui.self_test import run_self_test
 
         return run_self_test()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName(options.ORGANISATION)
-    app.setApplicationName(options.APPLICATION)
-    app.setApplicationDisplayName("Upright")
-    app.setWindowIcon(app_icon())
+    app = application()
     runner = TaskRunner()
     window = MainWindow(runner)
     if os.environ.get(SHOWN_MARKER):
@@ -58,6 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     window.open_after_first_paint(args.database or server_address())
     window.show()
     return app.exec()
+
+
+def application() -> QApplication:
+    """The QApplication with Upright's names (its settings live under them) and icon."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(options.ORGANISATION)
+    app.setApplicationName(options.APPLICATION)
+    app.setApplicationDisplayName("Upright")
+    app.setWindowIcon(app_icon())
+    return app
 
 
 def app_icon():
