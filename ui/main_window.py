@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.referrals_page = ReferralsPage(self.runner)
         self.referrals_page.open_client.connect(self.open_client_referrals)
         self.referrals_page.changed.connect(self.clients_page.referral_changed)
+        self.clients_page.workspace_built.connect(self._apply_role_again)
         for page in (self.clients_page, self.clinicians_page, self.referrals_page):
             self.pages.addWidget(page)
             page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
@@ -417,6 +418,13 @@ class MainWindow(QMainWindow):
             self.show_page(options.get("window/page"))
         self.refresh_studio()
 
+    def _apply_role_again(self) -> None:
+        """Parts built after signing in (the client's tabs) show only what the role may use."""
+        if self.desk is not None and self.desk.person.role is not None:
+            from ui.signin.roles import apply_role
+
+            apply_role(self, self.desk.person)
+
     def close_work(self) -> None:
         """After signing out: no client left open for the next person."""
         if self.clients_page is not None:
@@ -426,7 +434,7 @@ class MainWindow(QMainWindow):
         """'the client's details (Ana López)': what a quick switch would lose."""
         what = getattr(holder, "unsaved_what", "a form")
         page = self.clients_page
-        if page is not None and holder in page.workspace:
+        if page is not None and holder in page.built_tabs():
             record = page.client_tab.editor.record
             if record is not None:
                 return f"{what} ({record.name})"
@@ -490,7 +498,7 @@ class MainWindow(QMainWindow):
         from ui.documents.batch import BatchPrintDialog
 
         dialog = BatchPrintDialog(self.runner, self)
-        dialog.finished_printing.connect(lambda *_: self.clients_page.documents_tab.reload())
+        dialog.finished_printing.connect(lambda *_: self.clients_page.documents_made())
         dialog.open()
         return dialog
 
@@ -520,7 +528,7 @@ class MainWindow(QMainWindow):
         from ui.studio.staff_dialog import StaffDialog
 
         StaffDialog(self.runner, self).exec()
-        if self.clients_page is not None:
+        if self.clients_page is not None and self.clients_page.built_tabs():
             self.clients_page.client_tab.reload_pickers()
 
     def import_csv(self, kind: str) -> None:
@@ -681,7 +689,7 @@ class MainWindow(QMainWindow):
     def unsaved_holders(self) -> list:
         if self.clients_page is None:
             return []
-        return [*self.clients_page.workspace, self.clinicians_page.editor]
+        return [*self.clients_page.built_tabs(), self.clinicians_page.editor]
 
     def _close_after_leaving(self) -> None:
         self._closing = True

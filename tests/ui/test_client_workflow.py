@@ -176,3 +176,22 @@ def test_shortcuts_are_wired(window):
     assert shortcuts["Find…"] == "Ctrl+F"
     window.find_action.trigger()
     assert window.clients_page.search_box.hasFocus() or window.focusWidget() is window.clients_page.search_box
+
+
+def test_the_clients_tabs_are_built_when_the_first_client_is_opened(qtbot, window, database):
+    """A desk that only looks people up never builds the workspace (benchmarks: memory)."""
+    from PySide6.QtWidgets import QTabWidget
+
+    with database.session_factory.begin() as s:
+        clients.create(s, clients.parse({"first_name": "Ana", "last_name": "López", "phone": "555 0101"}))
+    page = window.clients_page
+    search(qtbot, window, "ana")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert window.findChild(QTabWidget, "clientTabs") is None
+    assert "No client selected" in page.right.currentWidget().text()
+
+    page.table.selectRow(0)
+    tabs = window.findChild(QTabWidget, "clientTabs")
+    assert tabs is not None and page.right.currentWidget() is tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Client", "Assessment", "Program", "Referrals", "Documents"]
+    qtbot.waitUntil(lambda: form_of(window).inputs["phone"].text() == "555 0101")

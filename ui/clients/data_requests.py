@@ -135,7 +135,7 @@ def _close_client(window, client_id: int) -> None:
     page = getattr(window, "clients_page", None)
     if page is not None:
         if page.current_id == client_id:
-            for tab in page.workspace:
+            for tab in page.built_tabs():
                 if tab.has_unsaved_changes():
                     tab.discard_changes()
             page.current_id = None
@@ -157,7 +157,7 @@ def erase_client(window, client_id: int) -> None:
 
     page = getattr(window, "clients_page", None)
     unsaved = bool(
-        page is not None and page.current_id == client_id and any(tab.has_unsaved_changes() for tab in page.workspace)
+        page is not None and page.current_id == client_id and any(tab.has_unsaved_changes() for tab in page.built_tabs())
     )
 
     def erased(result) -> None:

@@ -1,4 +1,9 @@
-"""The front desk's main page: find a client on the left, work with them in tabs on the right."""
+"""The front desk's main page: find a client on the left, work with them in tabs on the right.
+
+The tabs on the right (the client's workspace) are built the first time a client is opened or a
+new one started: a desk that only looks people up never loads the assessment, program,
+referral and document code or builds their forms (benchmarks: the `memory` figure).
+"""
 
 from __future__ import annotations
 
@@ -15,24 +20,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from typing import TYPE_CHECKING
+
 from ui import options
-from ui.assessment.tab import AssessmentTab
-from ui.clients.client_tab import ClientTab
 from ui.clients.list_model import ClientListModel
-from ui.documents.client_tab import DocumentsTab
-from ui.program.tab import ProgramTab
-from ui.referrals.client_tab import ReferralsTab
 from ui.widgets.leaving import leave_then
 from ui.widgets.tables import list_table, side_by_side
 
+if TYPE_CHECKING:
+    from ui.assessment.tab import AssessmentTab
+    from ui.clients.client_tab import ClientTab
+    from ui.documents.client_tab import DocumentsTab
+    from ui.program.tab import ProgramTab
+    from ui.referrals.client_tab import ReferralsTab
+
 SEARCH_DELAY_MS = 150
 
-# The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here.
-CLIENT_TABS = [ClientTab, AssessmentTab, ProgramTab, ReferralsTab, DocumentsTab]
+
+def client_tabs() -> list[type]:
+    """The workspace tabs, in order. Each later part of Upright (assessment, program) adds its tab here."""
+    from ui.assessment.tab import AssessmentTab
+    from ui.clients.client_tab import ClientTab
+    from ui.documents.client_tab import DocumentsTab
+    from ui.program.tab import ProgramTab
+    from ui.referrals.client_tab import ReferralsTab
+
+    return [ClientTab, AssessmentTab, ProgramTab, ReferralsTab, DocumentsTab]
 
 
 class ClientsPage(QWidget):
     status = Signal(str)
+    workspace_built = Signal()  # the tabs exist now: the signed-in person's role applies to them
+
+    # What `_build_workspace` makes; ui/signin/roles.py leaves these alone until they exist.
+    BUILT_WHEN_NEEDED = frozenset({"tabs", "workspace", "client_tab", "assessment_tab", "program_tab",
+                                   "referrals_tab", "documents_tab"})  # fmt: skip
 
     def __init__(self, runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -70,17 +92,9 @@ class ClientsPage(QWidget):
         left_layout.addWidget(self.list_status)
 
         # Right: an explanation until a client is chosen, then the workspace tabs.
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("clientTabs")
-        self.workspace = [tab_class(runner) for tab_class in CLIENT_TABS]
-        for tab in self.workspace:
-            self.tabs.addTab(tab, tab.tab_title)
-        self.client_tab: ClientTab = self.workspace[0]
+        self._tabs: QTabWidget | None = None  # built when first needed (`workspace`)
+        self._workspace: list | None = None
         self.closed_tabs: set = set()  # tabs the signed-in person's role may not open (set_tab_allowed)
-        self.program_tab: ProgramTab = self._tab(ProgramTab)
-        self.documents_tab: DocumentsTab = self._tab(DocumentsTab)
-        self.assessment_tab: AssessmentTab = self._tab(AssessmentTab)
-        self.referrals_tab: ReferralsTab = self._tab(ReferralsTab)
         empty = QLabel(
             "<h3>No client selected</h3>"
             "<p>Pick a client from the list, or search by name, phone, email or date of birth.</p>"
@@ -91,7 +105,6 @@ class ClientsPage(QWidget):
         empty.setStyleSheet("color: #444;")
         self.right = QStackedWidget()
         self.right.addWidget(empty)
-        self.right.addWidget(self.tabs)
 
         self.splitter = side_by_side(left, self.right, (400, 880), (2, 3))
         layout = QVBoxLayout(self)
@@ -107,13 +120,64 @@ class ClientsPage(QWidget):
         self.new_button.clicked.connect(self.new_client)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.model.loaded.connect(self._list_loaded)
+
+    # --- the workspace: the client's tabs, built when first needed -----------------------------
+
+    @property
+    def workspace(self) -> list:
+        if self._workspace is None:
+            self._build_workspace()
+        return self._workspace
+
+    @property
+    def tabs(self) -> QTabWidget:
+        if self._tabs is None:
+            self._build_workspace()
+        return self._tabs
+
+    @property
+    def client_tab(self) -> ClientTab:
+        return self.workspace[0]
+
+    @property
+    def assessment_tab(self) -> AssessmentTab:
+        return self._tab("AssessmentTab")
+
+    @property
+    def program_tab(self) -> ProgramTab:
+        return self._tab("ProgramTab")
+
+    @property
+    def referrals_tab(self) -> ReferralsTab:
+        return self._tab("ReferralsTab")
+
+    @property
+    def documents_tab(self) -> DocumentsTab:
+        return self._tab("DocumentsTab")
+
+    def built_tabs(self) -> list:
+        """The workspace tabs if they have been built, else none (nothing in them to save)."""
+        return self._workspace or []
+
+    def not_built_yet(self, part: str) -> bool:
+        return part in self.BUILT_WHEN_NEEDED and self._workspace is None
+
+    def _build_workspace(self) -> None:
+        tabs = QTabWidget()
+        tabs.setObjectName("clientTabs")
+        workspace = [tab_class(self.runner) for tab_class in client_tabs()]
+        for tab in workspace:
+            tabs.addTab(tab, tab.tab_title)
+        self._tabs, self._workspace = tabs, workspace
+        self.right.addWidget(tabs)
+        tabs.currentChanged.connect(self._keep_closed)
         self.client_tab.saved.connect(self._client_saved)
-        self.tabs.currentChanged.connect(self._keep_closed)
         self.client_tab.archived_changed.connect(self._client_saved)
         self.program_tab.print_requested.connect(lambda program_id: self.documents_tab.print_handout(program_id))
         self.assessment_tab.referred.connect(lambda: self.referrals_tab.reload())
         self.referrals_tab.changed.connect(self.referral_changed)
         self.referrals_tab.status.connect(self.status)
+        self.workspace_built.emit()
 
     def changed_elsewhere(self, changed: set[str]) -> None:
         """Another desk committed: refresh the list, and the open client's tabs that show what
@@ -123,7 +187,7 @@ class ClientsPage(QWidget):
 
         if changed & {"*", "?", "client", "client_search_term"}:
             self.model.refresh()
-        if self.current_id is None or self.right.currentWidget() is not self.tabs:
+        if self.current_id is None or self._tabs is None or self.right.currentWidget() is not self._tabs:
             return
         reloaded = [tab for tab in self.open_tabs() if concerns(tab, changed) and not tab.has_unsaved_changes()]
         for tab in reloaded:
@@ -133,6 +197,8 @@ class ClientsPage(QWidget):
 
     def referral_changed(self) -> None:
         """A reply may have recorded a clearance: the gate banners and the program read it."""
+        if self._workspace is None:
+            return  # built later, the tabs read it then
         if self.assessment_tab not in self.closed_tabs:
             self.assessment_tab.refresh_gate()
         if self.program_tab not in self.closed_tabs:
@@ -141,7 +207,7 @@ class ClientsPage(QWidget):
     # --- what the signed-in person may open (ui/signin/roles.py) ---------------------------
 
     def open_tabs(self) -> list:
-        return [tab for tab in self.workspace if tab not in self.closed_tabs]
+        return [tab for tab in self.built_tabs() if tab not in self.closed_tabs]
 
     def set_tab_allowed(self, tab, allowed: bool) -> None:
         """Show a workspace tab, or take it away entirely: a closed tab can't be chosen (by click,
@@ -252,20 +318,20 @@ class ClientsPage(QWidget):
 
     def leave_then(self, proceed, on_cancel=None) -> None:
         """Run `proceed` once no workspace tab holds unsaved edits (asking first)."""
-        leave_then(self, self.workspace, proceed, on_cancel, focus=self.tabs.setCurrentWidget)
+        leave_then(self, self.built_tabs(), proceed, on_cancel, focus=lambda tab: self.tabs.setCurrentWidget(tab))
 
     def save_current(self) -> None:
-        if self.right.currentWidget() is self.tabs:
+        if self._tabs is not None and self.right.currentWidget() is self._tabs:
             tab = self.tabs.currentWidget()
             tab.save()
 
-    def _tab(self, kind):
-        return next(tab for tab in self.workspace if isinstance(tab, kind))
+    def _tab(self, kind: str):
+        return next(tab for tab in self.workspace if type(tab).__name__ == kind)
 
     def print_current(self):
         """Ctrl+P: the home program on the screen (the Program tab's), else the active one; a tab
         with documents of its own (referral letters) prints what is selected there."""
-        if self.right.currentWidget() is not self.tabs or self.current_id is None:
+        if self._tabs is None or self.right.currentWidget() is not self._tabs or self.current_id is None:
             self.status.emit("Choose a client first; Ctrl+P prints their home program.")
             return None
         tab = self.tabs.currentWidget()
@@ -275,6 +341,11 @@ class ClientsPage(QWidget):
             self.program_tab.print_handout()
             return None
         return self.documents_tab.print_handout()
+
+    def documents_made(self) -> None:
+        """Documents were made elsewhere (a batch): the Documents tab lists them, once it exists."""
+        if self._workspace is not None:
+            self.documents_tab.reload()
 
     def focus_search(self) -> None:
         self.search_box.setFocus()

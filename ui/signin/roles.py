@@ -3,7 +3,9 @@
 The services refuse whatever a role may not do (studio/access.py); the window hides it, so the
 person is never offered a button that ends in "Only a trainer can…". Each rule names a window
 attribute path (dots for parts of parts); a path that does not exist (yet) is skipped, so a page
-that is added later only needs its line here.
+that is added later only needs its line here. A part its owner builds only when first needed
+(the client's tabs: `not_built_yet`) is skipped until then; the owner's signal that it is built
+(`workspace_built`) has the rules walked again.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ def _find(root, path: str):
     for part in path.split("."):
         if target is None:
             return None
+        if getattr(target, "not_built_yet", lambda _part: False)(part):
+            return None  # nothing to show or hide until it is built
         if isinstance(target, dict):
             target = target.get(part)
         elif part in getattr(target, "inputs", {}) and not hasattr(target, part):
