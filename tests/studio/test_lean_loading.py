@@ -71,3 +71,23 @@ def test_the_sign_in_screen_reads_the_demo_names_without_loading_the_demo(tmp_pa
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "None", "False", "False"]
+
+
+def test_the_first_start_is_told_apart_without_counting_every_client(session):
+    """The sign-in screen asks at every start whether the studio is empty; with 100,000 clients a
+    count would read the whole client index each time."""
+    from sqlalchemy import event
+
+    from studio.services import clients, desk_start
+
+    assert desk_start.start_state(session).empty
+    clients.create(session, clients.parse({"first_name": "Ana", "last_name": "López"}))
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(session.get_bind(), "before_cursor_execute", listener)
+    try:
+        state = desk_start.start_state(session)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listener)
+    assert not state.empty
+    assert not [s for s in statements if "count(" in s.lower() and "FROM client" in s]
