@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self.database = None
         self.clients_page = None
         self.clinicians_page = None
-        self.referrals_page = None
+        self._referrals_page = None  # built when first shown (`referrals_page`)
         self.freshness = None
         self._closing = False
         self._painted = False
@@ -249,7 +249,6 @@ class MainWindow(QMainWindow):
     def attach_database(self, database) -> None:
         from ui.clients.page import ClientsPage
         from ui.clinicians.page import CliniciansPage
-        from ui.referrals.page import ReferralsPage
 
         from studio import access
 
@@ -259,13 +258,9 @@ class MainWindow(QMainWindow):
         self.runner.session_factory = database.session_factory
         self.clients_page = ClientsPage(self.runner)
         self.clinicians_page = CliniciansPage(self.runner)
-        self.referrals_page = ReferralsPage(self.runner)
-        self.referrals_page.open_client.connect(self.open_client_referrals)
-        self.referrals_page.changed.connect(self.clients_page.referral_changed)
         self.clients_page.workspace_built.connect(self._apply_role_again)
-        for page in (self.clients_page, self.clinicians_page, self.referrals_page):
-            self.pages.addWidget(page)
-            page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        for page in (self.clients_page, self.clinicians_page):
+            self._add_page(page)
         self.clients_page.restore_state()
         if self.desk is None:
             from ui.signin.desk import Desk
@@ -290,6 +285,28 @@ class MainWindow(QMainWindow):
 
         warn_if_on_network_share(self, database)
 
+    def _add_page(self, page) -> None:
+        self.pages.addWidget(page)
+        page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+
+    @property
+    def referrals_page(self):
+        """The Referrals page, built the first time it is needed: it brings the referral, clinical
+        and program services with it, which a desk that only looks people up never uses."""
+        if self._referrals_page is None and self.clients_page is not None:
+            from ui.referrals.page import ReferralsPage
+
+            page = self._referrals_page = ReferralsPage(self.runner)
+            page.open_client.connect(self.open_client_referrals)
+            page.changed.connect(self.clients_page.referral_changed)
+            self._add_page(page)
+            self._apply_role_again()
+        return self._referrals_page
+
+    def not_built_yet(self, part: str) -> bool:
+        """For ui/signin/roles.py: the Referrals page has no buttons to hide until it exists."""
+        return part == "referrals_page" and self._referrals_page is None
+
     def start_freshness(self) -> None:
         """Watch for other desks' changes and refresh what shows them."""
         from ui.freshness import Freshness
@@ -310,8 +327,8 @@ class MainWindow(QMainWindow):
             return
         if self.clients_page is not None:
             self.clients_page.changed_elsewhere(changed)
-        if self.pages.currentWidget() is self.referrals_page:
-            self.referrals_page.refresh()
+        if self._referrals_page is not None and self.pages.currentWidget() is self._referrals_page:
+            self._referrals_page.refresh()
         if changed & {"*", "?", "clinician"}:
             self.clinicians_page.reload()
 
@@ -319,11 +336,11 @@ class MainWindow(QMainWindow):
         """Let go of the studio database and open `path_or_url` (None: the file on this
         computer): after a restore, or when this desk moves to or from the studio server."""
         self.stop_freshness()
-        for page in (self.clients_page, self.clinicians_page, self.referrals_page):
+        for page in (self.clients_page, self.clinicians_page, self._referrals_page):
             if page is not None:
                 self.pages.removeWidget(page)
                 page.deleteLater()
-        self.clients_page = self.clinicians_page = self.referrals_page = None
+        self.clients_page = self.clinicians_page = self._referrals_page = None
         self._set_ready(False)
         if self.desk is not None:
             self.desk.stop()  # whoever signs in to the studio that opens next
@@ -412,8 +429,8 @@ class MainWindow(QMainWindow):
         if self.clients_page.current_id is not None:  # someone else: the open client as their role sees it
             self.clients_page.open_client(self.clients_page.current_id)
         current = self.pages.currentWidget()
-        if current in (self.clients_page, self.clinicians_page, self.referrals_page):
-            self.show_page({self.clinicians_page: "clinicians", self.referrals_page: "referrals"}.get(current, "clients"))
+        if current in (self.clients_page, self.clinicians_page, self._referrals_page):
+            self.show_page({self.clinicians_page: "clinicians", self._referrals_page: "referrals"}.get(current, "clients"))
         else:
             self.show_page(options.get("window/page"))
         self.refresh_studio()
@@ -461,15 +478,15 @@ class MainWindow(QMainWindow):
     # --- pages and commands -----------------------------------------------------------------
 
     def show_page(self, name: str) -> None:
-        pages = {"clients": (self.clients_page, self.clients_view), "clinicians": (self.clinicians_page, self.clinicians_view),
-                 "referrals": (self.referrals_page, self.referrals_view)}
-        page, action = pages.get(name, pages["clients"])
+        views = {"clients": self.clients_view, "clinicians": self.clinicians_view, "referrals": self.referrals_view}
+        name = name if name in views else "clients"
+        page = getattr(self, f"{name}_page")  # the Referrals page is built here, the first time
         if page is None:
             return
         self.pages.setCurrentWidget(page)
-        action.setChecked(True)
+        views[name].setChecked(True)
         self.new_client_action.setEnabled(self.desk is not None and self.desk.is_open)
-        options.put("window/page", name if name in pages else "clients")
+        options.put("window/page", name)
 
     def open_client_referrals(self, client_id: int) -> None:
         """Go to client, from the Referrals page: the client's own Referrals tab."""

@@ -407,6 +407,18 @@ def test_the_front_desk_cannot_open_the_assessment_tab(qtbot, window, database, 
     assert answers.said == []  # nothing it showed asked for what the front desk may not see
 
 
+def test_the_referrals_page_is_built_when_first_shown_and_the_front_desk_role_reaches_it(qtbot, window, studio, answers):
+    from ui.referrals.page import ReferralsPage
+
+    sign_in(qtbot, window, studio["desk"], DESK_PASSWORD)
+    assert window.findChild(ReferralsPage) is None  # nothing of it loaded for looking people up
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages.currentWidget()
+    assert isinstance(page, ReferralsPage) and window.findChild(ReferralsPage) is page
+    assert not page.actions.open_button.isVisibleTo(page) and not page.actions.reply_button.isVisibleTo(page)
+    assert answers.said == []
+
+
 def test_a_trainer_sees_the_clinical_tabs_but_not_the_owners_settings(qtbot, window, studio, answers):
     sign_in(qtbot, window, studio["trainer"], TRAINER_PASSWORD)
     page = open_ana(window, None)
