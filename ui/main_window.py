@@ -19,6 +19,9 @@ from ui.pyside_imports import keep_sources_out_of_memory
 log = logging.getLogger(__name__)
 keep_sources_out_of_memory()  # a window built without ui.app (tests, benchmarks) too
 
+# Pages built the first time they are shown (`MainWindow._page`); the Clients page is built at once.
+LATER_PAGES = ("clinicians", "referrals")
+
 
 def _questionnaires() -> tuple[tuple[str, str], ...]:
     # Kept here (not imported from studio) so the window paints before the database layer loads.
@@ -39,8 +42,7 @@ class MainWindow(QMainWindow):
         runner.on_unhandled_error = self.show_error
         self.database = None
         self.clients_page = None
-        self.clinicians_page = None
-        self._referrals_page = None  # built when first shown (`referrals_page`)
+        self._later_pages: dict[str, QWidget] = {}  # LATER_PAGES, once built (`_page`)
         self.freshness = None
         self._closing = False
         self._painted = False
@@ -248,7 +250,6 @@ class MainWindow(QMainWindow):
 
     def attach_database(self, database) -> None:
         from ui.clients.page import ClientsPage
-        from ui.clinicians.page import CliniciansPage
 
         from studio import access
 
@@ -257,10 +258,8 @@ class MainWindow(QMainWindow):
         access.act_as(database.session_factory, access.NOBODY)  # nothing but signing in, until someone does
         self.runner.session_factory = database.session_factory
         self.clients_page = ClientsPage(self.runner)
-        self.clinicians_page = CliniciansPage(self.runner)
         self.clients_page.workspace_built.connect(self._apply_role_again)
-        for page in (self.clients_page, self.clinicians_page):
-            self._add_page(page)
+        self._add_page(self.clients_page)
         self.clients_page.restore_state()
         if self.desk is None:
             from ui.signin.desk import Desk
@@ -290,22 +289,40 @@ class MainWindow(QMainWindow):
         page.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     @property
-    def referrals_page(self):
-        """The Referrals page, built the first time it is needed: it brings the referral, clinical
-        and program services with it, which a desk that only looks people up never uses."""
-        if self._referrals_page is None and self.clients_page is not None:
-            from ui.referrals.page import ReferralsPage
+    def clinicians_page(self):
+        return self._page("clinicians")
 
-            page = self._referrals_page = ReferralsPage(self.runner)
-            page.open_client.connect(self.open_client_referrals)
-            page.changed.connect(self.clients_page.referral_changed)
+    @property
+    def referrals_page(self):
+        return self._page("referrals")
+
+    def _page(self, name: str):
+        """A page of LATER_PAGES, built the first time it is needed (None before a database is
+        open): the Referrals page brings the referral, clinical and program services with it,
+        the Clinician network its editor, which a desk that only looks people up never uses."""
+        page = self._later_pages.get(name)
+        if page is None and self.clients_page is not None:
+            if name == "clinicians":
+                from ui.clinicians.page import CliniciansPage
+
+                page = CliniciansPage(self.runner)
+            else:
+                from ui.referrals.page import ReferralsPage
+
+                page = ReferralsPage(self.runner)  # it loads its list when shown
+                page.open_client.connect(self.open_client_referrals)
+                page.changed.connect(self.clients_page.referral_changed)
+            self._later_pages[name] = page
             self._add_page(page)
             self._apply_role_again()
-        return self._referrals_page
+            if name == "clinicians" and self.desk is not None and self.desk.is_open:
+                page.reload()
+        return page
 
     def not_built_yet(self, part: str) -> bool:
-        """For ui/signin/roles.py: the Referrals page has no buttons to hide until it exists."""
-        return part == "referrals_page" and self._referrals_page is None
+        """For ui/signin/roles.py: a page of LATER_PAGES has nothing to hide until it exists."""
+        name = part.removesuffix("_page")
+        return part.endswith("_page") and name in LATER_PAGES and name not in self._later_pages
 
     def start_freshness(self) -> None:
         """Watch for other desks' changes and refresh what shows them."""
@@ -327,20 +344,22 @@ class MainWindow(QMainWindow):
             return
         if self.clients_page is not None:
             self.clients_page.changed_elsewhere(changed)
-        if self._referrals_page is not None and self.pages.currentWidget() is self._referrals_page:
-            self._referrals_page.refresh()
-        if changed & {"*", "?", "clinician"}:
-            self.clinicians_page.reload()
+        referrals, clinicians = self._later_pages.get("referrals"), self._later_pages.get("clinicians")
+        if referrals is not None and self.pages.currentWidget() is referrals:
+            referrals.refresh()
+        if clinicians is not None and changed & {"*", "?", "clinician"}:
+            clinicians.reload()
 
     def reopen(self, path_or_url: str | None) -> None:
         """Let go of the studio database and open `path_or_url` (None: the file on this
         computer): after a restore, or when this desk moves to or from the studio server."""
         self.stop_freshness()
-        for page in (self.clients_page, self.clinicians_page, self._referrals_page):
+        for page in (self.clients_page, *self._later_pages.values()):
             if page is not None:
                 self.pages.removeWidget(page)
                 page.deleteLater()
-        self.clients_page = self.clinicians_page = self._referrals_page = None
+        self.clients_page = None
+        self._later_pages.clear()
         self._set_ready(False)
         if self.desk is not None:
             self.desk.stop()  # whoever signs in to the studio that opens next
@@ -367,7 +386,8 @@ class MainWindow(QMainWindow):
                 self.first_start()
             else:
                 self.clients_page.run_search()
-                self.clinicians_page.reload()
+                if "clinicians" in self._later_pages:
+                    self._later_pages["clinicians"].reload()
 
         self.runner.run(work, done, owner=self)
 
@@ -429,8 +449,9 @@ class MainWindow(QMainWindow):
         if self.clients_page.current_id is not None:  # someone else: the open client as their role sees it
             self.clients_page.open_client(self.clients_page.current_id)
         current = self.pages.currentWidget()
-        if current in (self.clients_page, self.clinicians_page, self._referrals_page):
-            self.show_page({self.clinicians_page: "clinicians", self._referrals_page: "referrals"}.get(current, "clients"))
+        shown = {page: name for name, page in self._later_pages.items()}
+        if current is self.clients_page or current in shown:
+            self.show_page(shown.get(current, "clients"))
         else:
             self.show_page(options.get("window/page"))
         self.refresh_studio()
@@ -501,7 +522,7 @@ class MainWindow(QMainWindow):
         page = self.pages.currentWidget()
         if page is self.clients_page:
             page.save_current()
-        elif page is self.clinicians_page:
+        elif page is self._later_pages.get("clinicians"):
             page.editor.save()
 
     def print_current(self):
@@ -527,7 +548,7 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         page = self.pages.currentWidget()
-        if page in (self.clients_page, self.clinicians_page):
+        if page is self.clients_page or page is self._later_pages.get("clinicians"):
             page.search_box.setFocus()
             page.search_box.selectAll()
 
@@ -706,7 +727,8 @@ class MainWindow(QMainWindow):
     def unsaved_holders(self) -> list:
         if self.clients_page is None:
             return []
-        return [*self.clients_page.built_tabs(), self.clinicians_page.editor]
+        clinicians = self._later_pages.get("clinicians")
+        return [*self.clients_page.built_tabs(), *([clinicians.editor] if clinicians is not None else [])]
 
     def _close_after_leaving(self) -> None:
         self._closing = True

@@ -32,6 +32,21 @@ def test_add_a_clinician_then_filter_the_network_by_specialty(qtbot, window, dat
     qtmodeltester.check(page.model)
 
 
+def test_the_clinician_network_is_built_and_loaded_when_first_shown(qtbot, window, database):
+    from ui.clinicians.page import CliniciansPage
+
+    with database.session_factory.begin() as s:
+        clinicians.create(s, clinicians.parse({"first_name": "Raj", "last_name": "Patel", "specialty": "pain_specialist"}))
+    qtbot.waitUntil(lambda: window.studio_label.text() == "Core Studio")  # signed in, pages loaded
+    window.stop_freshness()  # the page loads itself, not a poll for other desks' changes
+    assert window.findChild(CliniciansPage) is None  # a desk that only looks people up never builds it
+    window.clinicians_view.trigger()  # the toolbar's Clinician network
+    page = window.pages.currentWidget()
+    assert isinstance(page, CliniciansPage) and window.clinicians_view.isChecked()
+    qtbot.waitUntil(lambda: visible_names(page) == ["Raj Patel"])
+    assert window.unsaved_holders()[-1] is page.editor  # closing the window asks about its edits too
+
+
 def test_the_clients_physician_is_picked_from_the_network(qtbot, window, database):
     with database.session_factory.begin() as s:
         clinicians.create(s, clinicians.parse({"first_name": "Raj", "last_name": "Patel", "specialty": "pain_specialist"}))
