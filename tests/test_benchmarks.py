@@ -77,6 +77,7 @@ def test_memory_figure_pages_the_list():
     _positive(figure, "memory")
     assert figure.unit == "MB"
     assert "rows held 100 → 200 after scrolling" in figure.note
+    assert "then a client opened (their 5 tabs built and loaded): peak" in figure.note
 
 
 def test_peak_memory_is_read():
