@@ -158,6 +158,24 @@ def info_plist(version: str, minimum_system: str | None = None) -> dict:
 # The packages that are Upright (pyproject's wheel packages).
 PACKAGES = ("studio", "reports", "ui", "resources")
 
+# Upright's modules the installed program never imports: developer tools run from a checkout.
+DEVELOPER_TOOLS = ("ui.contact_sheet",)
+
+
+def own_modules(root: Path = ROOT) -> list[str]:
+    """Every module of Upright's packages the window program must carry, those imported only
+    when needed (a client's tabs, the Referrals page) among them. The migrations ship as files
+    for Alembic (MIGRATIONS), not in the archive."""
+    names = []
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            if not name.startswith("studio.migrations") and name not in DEVELOPER_TOOLS:
+                names.append(name)
+    return names
+
+
 # The PySide6 modules Upright's source imports. QtPdf links libQt6Network, so that library is
 # collected (as QtPdf's dependency), but the Python module QtNetwork is not.
 QT_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtPdf", "QtPdfWidgets")

@@ -7,8 +7,9 @@ rules out — QtWebEngine, Qt Quick/QML, Qt3D, Multimedia, Designer, QtSvg and t
 libraries, modules and plugins, Qt's translations, tkinter, pytest/hypothesis/pypdf/PyInstaller —
 whether as a file or as a module inside the programs' embedded archive. On Linux it also reads
 every ELF file's needed libraries (objdump -p): a Qt library that a kept file needs but the folder
-lacks, or one that nothing in the folder needs, fails the check too. Prints the total size and
-the ten biggest files.
+lacks, or one that nothing in the folder needs, fails the check too, and so does a window program
+without every one of Upright's own modules (many are imported only when first needed). Prints
+the total size and the ten biggest files.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def check_modules(folder: Path, report: Report) -> None:
             report.problem(f"{program.name}: bundles the module {module}, which is excluded")
         if not any(m.startswith("ui.") for m in modules):
             report.problem(f"{program.name}: its archive holds no ui.* module — not an Upright build?")
+        elif program.stem == rules.EXECUTABLE:
+            held = set(modules)
+            for module in (m for m in rules.own_modules() if m not in held):
+                report.problem(f"{program.name}: lacks Upright's module {module} (imported only when needed?)")
         report.notes.append(f"{program.name}: {len(modules)} Python modules in its archive")
 
 

@@ -324,3 +324,18 @@ def test_the_bundle_check_names_what_must_not_be_there(tmp_path):
     assert "walking.json" not in problems
     assert "no upright or upright-admin program" in problems
     assert check_bundle.main([str(tmp_path)]) == 1
+
+
+def test_upright_s_own_modules_are_every_one_the_window_may_import_later():
+    own = rules.own_modules()
+    assert {"ui.app", "ui.program.tab", "ui.referrals.page", "studio.services.demo_studio", "reports.documents"} <= set(own)
+    assert "ui.contact_sheet" not in own and not [m for m in own if m.startswith("studio.migrations")]
+
+
+def test_the_bundle_check_names_an_own_module_the_window_lacks(tmp_path, monkeypatch):
+    (tmp_path / "upright").write_bytes(b"")
+    held = [m for m in rules.own_modules() if m != "ui.program.tab"]
+    monkeypatch.setattr(check_bundle, "archived_modules", lambda program: held)
+    report = check_bundle.Report()
+    check_bundle.check_modules(tmp_path, report)
+    assert report.problems == ["upright: lacks Upright's module ui.program.tab (imported only when needed?)"]
