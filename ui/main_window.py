@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
         self.refresh_studio()
 
     def _apply_role_again(self) -> None:
-        """Parts built after signing in (the client's tabs) show only what the role may use."""
+        """Parts built after signing in (the client's tabs, LATER_PAGES) show only what the role may use."""
         if self.desk is not None and self.desk.person.role is not None:
             from ui.signin.roles import apply_role
 
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         views = {"clients": self.clients_view, "clinicians": self.clinicians_view, "referrals": self.referrals_view}
         name = name if name in views else "clients"
-        page = getattr(self, f"{name}_page")  # the Referrals page is built here, the first time
+        page = getattr(self, f"{name}_page")  # a page of LATER_PAGES is built here, the first time
         if page is None:
             return
         self.pages.setCurrentWidget(page)
