@@ -135,25 +135,12 @@ class ClientsPage(QWidget):
             self._build_workspace()
         return self._tabs
 
-    @property
-    def client_tab(self) -> ClientTab:
-        return self.workspace[0]
-
-    @property
-    def assessment_tab(self) -> AssessmentTab:
-        return self._tab("AssessmentTab")
-
-    @property
-    def program_tab(self) -> ProgramTab:
-        return self._tab("ProgramTab")
-
-    @property
-    def referrals_tab(self) -> ReferralsTab:
-        return self._tab("ReferralsTab")
-
-    @property
-    def documents_tab(self) -> DocumentsTab:
-        return self._tab("DocumentsTab")
+    # Each tab by name; asking for one builds the workspace.
+    client_tab: ClientTab = property(lambda self: self._tab("ClientTab"))
+    assessment_tab: AssessmentTab = property(lambda self: self._tab("AssessmentTab"))
+    program_tab: ProgramTab = property(lambda self: self._tab("ProgramTab"))
+    referrals_tab: ReferralsTab = property(lambda self: self._tab("ReferralsTab"))
+    documents_tab: DocumentsTab = property(lambda self: self._tab("DocumentsTab"))
 
     def built_tabs(self) -> list:
         """The workspace tabs if they have been built, else none (nothing in them to save)."""
