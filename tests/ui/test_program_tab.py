@@ -156,3 +156,58 @@ def test_activation_is_refused_while_the_safety_gate_fails(window, database, ans
     assert "Draft" in tab.state.text()
     with database.session_factory() as s:
         assert programs.active_for_client(s, client.id) is None
+
+
+def test_every_suggested_change_reads_whole_however_many_there_are(qtbot, tab, window, monkeypatch):
+    """A week of logs with every exercise done in full proposes a change for each: the side panel
+    scrolls instead of squeezing each reason to a line and a half."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.program.log_dialog import SessionLogDialog
+
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    tab.suggest_button.click()
+    tab.activate_button.click()
+
+    def all_done(dialog, days_ago):
+        dialog.logged_on.edit.setText(f"{date.today() - timedelta(days=days_ago):%Y-%m-%d}")
+        for done, *_dose, before, after, _next_day, _form_ok in dialog.rows.values():
+            done.setChecked(True)
+            before.set_value(2)
+            after.set_value(2)
+        return True
+
+    for days_ago in (3, 1):
+        monkeypatch.setattr(SessionLogDialog, "exec", lambda dialog, d=days_ago: all_done(dialog, d))
+        tab.log_button.click()
+    rows = [tab.proposals.itemAt(i).widget() for i in range(tab.proposals.count())]
+    assert len(rows) >= 4 and all(row.objectName().startswith("proposal_") for row in rows)
+    scroll = tab.findChild(QScrollArea, "programProposals")
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # more than fits: it scrolls
+    for row in rows:
+        text = row.findChild(QLabel)
+        assert text.height() >= text.heightForWidth(text.width()), text.text()
+    scroll.ensureWidgetVisible(rows[-1], 0, 0)  # as a person scrolls to the last one
+    assert scroll.verticalScrollBar().value() > 0
+    last = rows[-1].mapTo(scroll.viewport(), rows[-1].rect().bottomLeft())
+    assert 0 < last.y() <= scroll.viewport().height()
+
+
+def test_opening_a_client_keeps_the_width_of_the_client_list(qtbot, window, client_id):
+    """The Program tab's buttons sit in two rows: in one they asked for some 1,000 px, and the
+    list gave up a fifth of its width the moment the first client was opened."""
+    window.resize(1280, 800)
+    window.show_page("clients")
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.clients_page
+    page.run_search()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    list_width = page.splitter.sizes()[0]
+    page.table.selectRow(0)
+    page.tabs.setCurrentWidget(page.program_tab)
+    page.program_tab.suggest_button.click()
+    qtbot.wait(50)  # the splitter lays the new tabs out
+    assert page.splitter.sizes()[0] == list_width

@@ -14,6 +14,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -81,12 +82,16 @@ class ProgramTab(QWidget):
         self.print_button = QPushButton("Print handout…")
         self.print_button.setObjectName("printHandout")
         self.print_button.setToolTip("Preview and print this program as the client's home-program handout (Ctrl+P)")
-        bar = QHBoxLayout()
-        bar.addWidget(self.picker)
-        for button in (self.suggest_button, self.new_button, self.add_button, self.activate_button,
-                       self.archive_button, self.log_button, self.print_button):
-            bar.addWidget(button)
-        bar.addStretch(1)
+        # Two rows: which program (pick one or make one), then what to do with the open one. In
+        # one row they were some 1,000 px wide, and the Client list gave up a fifth of its width.
+        choose = QHBoxLayout()
+        choose.addWidget(self.picker, 1)
+        choose.addWidget(self.suggest_button)
+        choose.addWidget(self.new_button)
+        act = QHBoxLayout()
+        for button in (self.add_button, self.activate_button, self.archive_button, self.log_button, self.print_button):
+            act.addWidget(button)
+        act.addStretch(1)
         self.state = QLabel()
         self.state.setObjectName("programState")
         self.state.setWordWrap(True)
@@ -107,8 +112,17 @@ class ProgramTab(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.proposals = QVBoxLayout()
+        self.proposals.setAlignment(Qt.AlignmentFlag.AlignTop)
         proposals_box = QWidget()
         proposals_box.setLayout(self.proposals)
+        # Scrolled, so a week of logs with a proposal for every exercise shows each reason whole.
+        proposals_scroll = QScrollArea()
+        proposals_scroll.setObjectName("programProposals")
+        proposals_scroll.setWidgetResizable(True)
+        proposals_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        proposals_scroll.setWidget(proposals_box)
+        proposals_scroll.viewport().setAutoFillBackground(False)  # the tab's own background
+        proposals_box.setAutoFillBackground(False)
         self.history = QListWidget()
         self.history.setObjectName("programHistory")
         self.history.setWordWrap(True)
@@ -116,7 +130,7 @@ class ProgramTab(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(QLabel("<b>Suggested changes from the session log</b>"))
-        side_layout.addWidget(proposals_box)
+        side_layout.addWidget(proposals_scroll, 1)
         side_layout.addWidget(QLabel("<b>History</b> — every change and why"))
         side_layout.addWidget(self.history, 1)
         main = QWidget()
@@ -127,7 +141,8 @@ class ProgramTab(QWidget):
         self.items_scroll = items_scroll
 
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addLayout(choose)
+        layout.addLayout(act)
         layout.addWidget(self.state)
         layout.addWidget(self.gate)
         layout.addWidget(side_by_side(main, side, (640, 300), (3, 1)), 1)
