@@ -293,14 +293,10 @@ def sign_in_choices(session: Session) -> list[SignInChoice]:
     """The current staff in name order, for the sign-in screen (before anyone signs in)."""
     with_password = set(session.scalars(select(StaffCredential.staff_id)))
     labels = dict(staff.ROLES)
-    query = (
-        select(StaffMember)
-        .where(StaffMember.archived_at.is_(None))
-        .order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
-    )
+    current = session.scalars(select(StaffMember).where(StaffMember.archived_at.is_(None)))
     return [
         SignInChoice(m.id, _name(m), m.role, labels.get(m.role, m.role), m.id in with_password)
-        for m in session.scalars(query)
+        for m in staff.in_name_order(current)
     ]
 
 

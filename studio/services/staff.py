@@ -16,6 +16,7 @@ from studio.errors import ValidationError
 from studio.fields import Field
 from studio.models import StaffCredential, StaffMember
 from studio.services import records
+from studio.text import sort_key
 
 ROLES = (("owner", "Owner"), ("trainer", "Trainer"), ("front_desk", "Front desk"))
 
@@ -139,14 +140,21 @@ def get(session: Session, staff_id: int) -> StaffRecord:
 TRAINING_ROLES = ("owner", "trainer")
 
 
+def in_name_order(members) -> list[StaffMember]:
+    """Staff by last name, then first, as the front desk reads a list: case and accents don't
+    count ("de Vries" among the Ds, "Ødegård" among the Os), the same on SQLite and a server,
+    whose collations disagree."""
+    return sorted(members, key=lambda m: (sort_key(m.last_name, m.first_name), m.id))
+
+
 @access.guarded("studio.read")
 def list_staff(
     session: Session, *, roles: tuple[str, ...] | None = None, include_archived: bool = False
 ) -> list[StaffRecord]:
     """Staff in name order; `roles=TRAINING_ROLES` gives the people a client can be assigned to."""
-    query = select(StaffMember).order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+    query = select(StaffMember)
     if roles:
         query = query.where(StaffMember.role.in_(roles))
     if not include_archived:
         query = query.where(StaffMember.archived_at.is_(None))
-    return [_record(obj) for obj in session.scalars(query)]
+    return [_record(obj) for obj in in_name_order(session.scalars(query))]

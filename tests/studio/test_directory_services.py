@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 
 from studio.errors import StaleEdit
-from studio.services import clinicians, staff, studio_profile
+from studio.services import accounts, clinicians, staff, studio_profile
 
 
 def doctor(session, first, last, specialty, **more):
@@ -43,6 +43,17 @@ def test_staff_roles_and_trainers_list(session):
     assert [s.name for s in staff.list_staff(session)] == ["Tom Ash", "Kai Berg", "Amy Cole"]
     assert [s.name for s in staff.list_staff(session, roles=staff.TRAINING_ROLES)] == ["Tom Ash", "Kai Berg"]
     assert staff.list_staff(session)[2].role_label == "Front desk"
+
+
+def test_staff_are_in_the_same_name_order_as_clients_on_every_backend(session):
+    """Case and accents don't count, whatever the database's collation (SQLite's puts every
+    capital before "de" and "Ø" after "Z")."""
+    for first, last in (("Søren", "Østergaard"), ("Lucía", "de la Cruz"), ("Eva", "Zimmer"), ("Kai", "Berg"),
+                        ("Ana", "álvarez"), ("Ben", "Berg")):
+        staff.create(session, staff.parse({"first_name": first, "last_name": last, "role": "trainer"}))
+    expected = ["Ana álvarez", "Ben Berg", "Kai Berg", "Lucía de la Cruz", "Søren Østergaard", "Eva Zimmer"]
+    assert [s.name for s in staff.list_staff(session)] == expected
+    assert [c.name for c in accounts.sign_in_choices(session)] == expected  # the sign-in screen
 
 
 def test_studio_profile_is_created_once_then_edited(session):
