@@ -176,6 +176,17 @@ def own_modules(root: Path = ROOT) -> list[str]:
     return names
 
 
+# Compiled modules the program runs without, only slower, so nothing else would notice them
+# missing from a build: ReportLab's accelerators (the rl-accel dependency).
+ACCELERATORS = ("_rl_accel",)
+
+
+def is_accelerator(rel: str, name: str) -> bool:
+    """Whether the bundle path `rel` is the compiled module `name` (any platform's suffix)."""
+    base = rel.rsplit("/", 1)[-1]
+    return base.startswith(name + ".") and base.endswith((".so", ".pyd"))
+
+
 # The PySide6 modules Upright's source imports. QtPdf links libQt6Network, so that library is
 # collected (as QtPdf's dependency), but the Python module QtNetwork is not.
 QT_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtPdf", "QtPdfWidgets")

@@ -8,7 +8,8 @@ libraries, modules and plugins, Qt's translations, tkinter, pytest/hypothesis/py
 whether as a file or as a module inside the programs' embedded archive. On Linux it also reads
 every ELF file's needed libraries (objdump -p): a Qt library that a kept file needs but the folder
 lacks, or one that nothing in the folder needs, fails the check too, and so does a window program
-without every one of Upright's own modules (many are imported only when first needed). Prints
+without every one of Upright's own modules (many are imported only when first needed), or a
+folder without ReportLab's compiled accelerators (the program would only be slower). Prints
 the total size and the ten biggest files.
 """
 
@@ -74,7 +75,11 @@ def archived_modules(program: Path) -> list[str]:
 
 
 def check_files(folder: Path, report: Report) -> None:
-    for rel, path in relative_paths(folder):
+    found = relative_paths(folder)
+    for name in rules.ACCELERATORS:
+        if not any(rules.is_accelerator(rel, name) for rel, _path in found):
+            report.problem(f"no {name} compiled module: the program would run, only slower")
+    for rel, path in found:
         why = rules.unwanted(rel)
         if why:
             report.problem(f"{rel}: {why}")

@@ -339,3 +339,16 @@ def test_the_bundle_check_names_an_own_module_the_window_lacks(tmp_path, monkeyp
     report = check_bundle.Report()
     check_bundle.check_modules(tmp_path, report)
     assert report.problems == ["upright: lacks Upright's module ui.program.tab (imported only when needed?)"]
+
+
+@pytest.mark.parametrize("name", ["_internal/_rl_accel.abi3.so", "_internal/_rl_accel.cp311-win_amd64.pyd",
+                                  "Contents/Frameworks/_rl_accel.abi3.so"])  # fmt: skip
+def test_the_bundle_check_wants_reportlab_s_accelerators(tmp_path, name):
+    report = check_bundle.Report()
+    check_bundle.check_files(tmp_path, report)
+    assert report.problems == ["no _rl_accel compiled module: the program would run, only slower"]
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_bytes(b"")
+    report = check_bundle.Report()
+    check_bundle.check_files(tmp_path, report)
+    assert report.problems == []
