@@ -51,6 +51,24 @@ def cards(tab):
     return tab.items_body.findChildren(ItemCard)
 
 
+def log_two_sessions(tab, monkeypatch, *, done, pain_after: int) -> None:
+    """Log sessions 3 and 1 days ago through the dialog: the exercises for which `done(item_id)`
+    is true done at the full dose, pain 2 before and `pain_after` after."""
+    from ui.program.log_dialog import SessionLogDialog
+
+    def fill(dialog, days_ago):
+        dialog.logged_on.edit.setText(f"{date.today() - timedelta(days=days_ago):%Y-%m-%d}")
+        for item_id, (done_box, *_dose, before, after, _next_day, _form_ok) in dialog.rows.items():
+            done_box.setChecked(done(item_id))
+            before.set_value(2)
+            after.set_value(pain_after)
+        return True
+
+    for days_ago in (3, 1):
+        monkeypatch.setattr(SessionLogDialog, "exec", lambda dialog, d=days_ago: fill(dialog, d))
+        tab.log_button.click()
+
+
 def test_suggest_builds_a_screened_starter_program(tab, library):
     assert "No program yet" in tab.empty.text()
     tab.suggest_button.click()
@@ -105,19 +123,7 @@ def test_dose_edits_save_and_the_program_progresses_from_the_log(tab, database, 
     assert "Active" in tab.state.text()
     item = next(i for i in tab.program.items if i.exercise.progression)  # e.g. the curl-up
 
-    def fill_log(dialog, days_ago):
-        dialog.logged_on.edit.setText(f"{date.today() - timedelta(days=days_ago):%Y-%m-%d}")
-        for item_id, (done, sets, reps, hold, before, after, _next_day, form_ok) in dialog.rows.items():
-            done.setChecked(item_id == item.id)  # only the curl-up today, at the full dose
-            before.set_value(2)
-            after.set_value(3)
-        return True
-
-    from ui.program.log_dialog import SessionLogDialog
-
-    for days_ago in (3, 1):
-        monkeypatch.setattr(SessionLogDialog, "exec", lambda dialog, d=days_ago: fill_log(dialog, d))
-        tab.log_button.click()
+    log_two_sessions(tab, monkeypatch, done=lambda item_id: item_id == item.id, pain_after=3)  # only the curl-up
     with database.session_factory() as s:
         assert len(programs.list_sessions(s, program_id)) == 2
 
@@ -163,25 +169,13 @@ def test_every_suggested_change_reads_whole_however_many_there_are(qtbot, tab, w
     scrolls instead of squeezing each reason to a line and a half."""
     from PySide6.QtWidgets import QScrollArea
 
-    from ui.program.log_dialog import SessionLogDialog
-
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
     tab.suggest_button.click()
     tab.activate_button.click()
 
-    def all_done(dialog, days_ago):
-        dialog.logged_on.edit.setText(f"{date.today() - timedelta(days=days_ago):%Y-%m-%d}")
-        for done, *_dose, before, after, _next_day, _form_ok in dialog.rows.values():
-            done.setChecked(True)
-            before.set_value(2)
-            after.set_value(2)
-        return True
-
-    for days_ago in (3, 1):
-        monkeypatch.setattr(SessionLogDialog, "exec", lambda dialog, d=days_ago: all_done(dialog, d))
-        tab.log_button.click()
+    log_two_sessions(tab, monkeypatch, done=lambda _item_id: True, pain_after=2)
     rows = [tab.proposals.itemAt(i).widget() for i in range(tab.proposals.count())]
     assert len(rows) >= 4 and all(row.objectName().startswith("proposal_") for row in rows)
     scroll = tab.findChild(QScrollArea, "programProposals")
